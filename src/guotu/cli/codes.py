@@ -1,0 +1,4 @@
+"""codes commands (placeholder)."""
+import typer
+
+app = typer.Typer(help="Land-use classification codes.")

@@ -1,0 +1,1 @@
+"""documents layer of guotu (see DESIGN.md)."""

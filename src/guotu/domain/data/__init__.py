@@ -1,0 +1,1 @@
+"""Package data of guotu.domain: classification tables (provenance in README.md)."""

@@ -1,0 +1,1 @@
+"""geo layer of guotu (see DESIGN.md)."""

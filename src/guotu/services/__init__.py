@@ -1,0 +1,1 @@
+"""services layer of guotu (see DESIGN.md)."""

@@ -1,0 +1,37 @@
+"""Settings, grouped by concern, read from ``GUOTU_*`` environment variables.
+
+Settings are built at the edge (the CLI callback, ``create_app``) and passed down,
+never at import time.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DocumentSettings", "GeneralSettings"]
+
+
+class GeneralSettings(BaseSettings):
+    """Settings that apply everywhere."""
+
+    model_config = SettingsConfigDict(env_prefix="GUOTU_", env_file=".env", extra="ignore")
+
+    lang: str = Field("zh", description="Language of messages and reports: zh or en.")
+    database_url: str = Field(
+        "sqlite:///guotu.db",
+        description="Store location: sqlite:///path (embedded default) or postgresql://...",
+    )
+
+
+class DocumentSettings(BaseSettings):
+    """Limits and helpers for reading plan documents."""
+
+    model_config = SettingsConfigDict(env_prefix="GUOTU_DOCUMENT_", env_file=".env", extra="ignore")
+
+    max_bytes: int = Field(100 * 1024 * 1024, description="Largest document accepted, in bytes.")
+    pdf_max_pages: int = Field(500, description="Largest PDF accepted, in pages.")
+    timeout_seconds: float = Field(60.0, description="Time limit for extracting text from a PDF or converting a .doc.")
+    soffice: str | None = Field(
+        None, description="Path of LibreOffice's soffice program (found on PATH when unset)."
+    )
