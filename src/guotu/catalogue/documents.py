@@ -7,6 +7,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件过大：{path}（{size} 字节，上限 {limit} 字节）",
         "The document is too large: {path} ({size} bytes, limit {limit} bytes)",
     ),
+    "document.too_many_pages": (
+        "PDF 页数过多：{path}（{pages} 页，上限 {limit} 页）",
+        "The PDF has too many pages: {path} ({pages} pages, limit {limit})",
+    ),
     "document.unsupported_type": (
         "不支持的文件类型：{path}（支持 .txt .docx .pdf .doc .wps）",
         "Unsupported file type: {path} (supported: .txt .docx .pdf .doc .wps)",
@@ -24,7 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件已加密，请先解除密码保护：{path}",
         "The document is encrypted; remove the password first: {path}",
     ),
-    "document.corrupt": ("文件已损坏或格式错误：{path}（{reason}）", "The document is corrupt: {path} ({reason})"),
+    "document.corrupt": (
+        "文件已损坏或格式错误：{path}（{reason}）",
+        "The document is corrupt: {path} ({reason})",
+    ),
     "document.no_text": (
         "文件中没有可提取的文字（可能是扫描件，需先做文字识别）：{path}",
         "The document has no extractable text (probably a scan; run OCR first): {path}",

@@ -12,7 +12,7 @@ from guotu.documents._ole import (
     read_directory,
     read_stream_head,
 )
-from guotu.documents._text import looks_like_text
+from guotu.documents._txt import looks_like_text
 from guotu.documents._zipscan import open_zip
 from guotu.errors import DocumentError
 

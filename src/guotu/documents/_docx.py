@@ -1,4 +1,4 @@
-"""Extract the body text of a .docx: paragraphs and tables in reading order.
+r"""Extract the body text of a .docx: paragraphs and tables in reading order.
 
 The package is pre-scanned by :mod:`guotu.documents._zipscan`; the main part is then
 streamed through expat (no DTD, no entities, no network) and never held as a tree,
@@ -7,8 +7,8 @@ so memory stays bounded by the text itself.
 Text conventions
 ----------------
 - Each body paragraph is one line. A line break inside a paragraph (``w:br``,
-  ``w:cr``) is ``"\\n"``, a tab ``"\\t"``; page and column breaks add nothing.
-- Each table row is one line: the row's cells (``w:tc``) joined by ``"\\t"``. A cell's
+  ``w:cr``) is ``"\n"``, a tab ``"\t"``; page and column breaks add nothing.
+- Each table row is one line: the row's cells (``w:tc``) joined by ``"\t"``. A cell's
   paragraphs are joined by a space, and tabs and line breaks inside a cell become
   spaces. A horizontally merged cell (``w:gridSpan``) is one cell; a vertically
   merged continuation cell (``w:vMerge``) is an empty cell. Nested tables are

@@ -99,9 +99,7 @@ def _failure_reason(output: str) -> str:
     return (errors or lines or ["no output file"])[-1][-_STDERR_TAIL:]
 
 
-def convert_to_docx(
-    data: bytes, *, path: str, extension: str, settings: DocumentSettings
-) -> bytes:
+def convert_to_docx(data: bytes, *, path: str, extension: str, settings: DocumentSettings) -> bytes:
     """Convert a .doc or .wps file's bytes to .docx bytes with LibreOffice.
 
     Parameters

@@ -92,7 +92,7 @@ def _run_worker(data: bytes, *, path: str, settings: DocumentSettings) -> dict[s
 
 
 def extract_pdf(data: bytes, *, path: str, settings: DocumentSettings) -> PdfText:
-    """Return the text of a PDF, extracted in a resource-limited subprocess.
+    r"""Return the text of a PDF, extracted in a resource-limited subprocess.
 
     Parameters
     ----------
@@ -106,7 +106,7 @@ def extract_pdf(data: bytes, *, path: str, settings: DocumentSettings) -> PdfTex
     Returns
     -------
     PdfText
-        Page texts joined by ``"\\n"`` (see :mod:`guotu.documents._pdf_worker` for
+        Page texts joined by ``"\n"`` (see :mod:`guotu.documents._pdf_worker` for
         the layout of tables) and the page count.
 
     Raises

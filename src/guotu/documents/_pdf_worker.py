@@ -1,4 +1,4 @@
-"""Extract a PDF's text in a separate, resource-limited process.
+r"""Extract a PDF's text in a separate, resource-limited process.
 
 Run as a script (``python -P -B _pdf_worker.py --max-pages N --memory BYTES --cpu S``)
 by :mod:`guotu.documents._pdf`. It reads the PDF's bytes from stdin, lowers its own
@@ -14,7 +14,7 @@ on stdout; anything else (a crash, a limit, ``MemoryError``) means no answer.
 
 Layout of each page's text: the lines outside ruled tables (``page.find_tables()``)
 and each table's rows, ordered top to bottom. A table is an empty line, one line
-per row with the cells joined by ``"\\t"``, and an empty line. A cell's wrapped
+per row with the cells joined by ``"\t"``, and an empty line. A cell's wrapped
 lines are joined with nothing between two CJK characters and a space otherwise.
 """
 

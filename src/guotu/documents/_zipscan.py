@@ -237,17 +237,24 @@ def make_parser(path: str) -> xml.parsers.expat.XMLParserType:
     def refuse(*_args: object) -> None:
         raise _unsafe(path, "XML document type declaration or entity")
 
+    def refuse_external(*_args: object) -> int:
+        raise _unsafe(path, "XML external entity")
+
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+    parser.ExternalEntityRefHandler = refuse_external
     return parser
 
 
 def _scan_entry(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, package: DocumentPackage, *, path: str,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    package: DocumentPackage,
+    *,
+    path: str,
     budget: list[int],
 ) -> None:
     markers = _MarkerScanner()

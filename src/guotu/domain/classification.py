@@ -883,7 +883,8 @@ def _code_readings(code: str, schemes: Iterable[str]) -> list[_Reading]:
 
 
 def _class_reading(name: str, scheme: str) -> _Reading | None:
-    cls = _names(scheme).get(name) or _names(scheme).get(name.casefold())
+    """Read ``name`` (single-spaced) as a zh name without spaces or as an en name."""
+    cls = _names(scheme).get(name.replace(" ", "")) or _names(scheme).get(name.casefold())
     return None if cls is None else _Reading(scheme, "name", _gtkj_codes(cls), cls)
 
 
@@ -891,8 +892,9 @@ def _label_readings(name: str) -> list[_Reading]:
     label = match_plan_label(name)
     if label is None:
         return []
-    gtkj = _Reading(GTKJ2023, "plan_label", label.codes, _names(GTKJ2023).get(name), label)
-    gbt = _Reading(GBT21010, "plan_label", label.codes_gbt, _names(GBT21010).get(name), label)
+    compact = name.replace(" ", "")
+    gtkj = _Reading(GTKJ2023, "plan_label", label.codes, _names(GTKJ2023).get(compact), label)
+    gbt = _Reading(GBT21010, "plan_label", label.codes_gbt, _names(GBT21010).get(compact), label)
     return [gbt, gtkj] if label.scheme_hint == "GBT21010" else [gtkj, gbt]
 
 
@@ -964,12 +966,12 @@ def normalize_use(value: str) -> UseNormalization:
     >>> normalize_use("GBT21010-2017:06").codes
     ('10', '11')
     """
-    text = _SPACE_RE.sub("", value)
-    prefix, text = _split_prefix(text) if text else (None, text)
+    prefix, text = _split_prefix(" ".join(value.split()))
     schemes = (prefix,) if prefix else _SCHEME_IDS
+    code = text.replace(" ", "").upper()
     readings: list[_Reading] = []
-    if _CODE_RE.fullmatch(text.upper()):
-        readings = _code_readings(text.upper(), schemes)
+    if _CODE_RE.fullmatch(code):
+        readings = _code_readings(code, schemes)
     if not readings and text:
         readings = _name_readings(text, schemes)
     if not readings:

@@ -75,14 +75,14 @@ def decode_text(data: bytes, *, path: str) -> tuple[str, str]:
 
 
 def looks_like_text(data: bytes) -> bool:
-    """Tell whether the start of ``data`` decodes as text with no NUL.
+    r"""Tell whether the start of ``data`` decodes as text with no NUL.
 
     Only the first 64 KiB are tried, with incremental decoders so that a character
     cut at the boundary does not count as an error.
 
     Examples
     --------
-    >>> looks_like_text("居住用地".encode("utf-8")), looks_like_text(b"MZ\\x90\\x00")
+    >>> looks_like_text("居住用地".encode("utf-8")), looks_like_text(b"MZ\x90\x00")
     (True, False)
     """
     head = data[:_SNIFF_BYTES]
