@@ -75,7 +75,9 @@ def mu(value: str, cats: tuple[str, ...] = (), **kw: Any) -> ExpectedFigure:
     return fig(value, "亩", cats, **kw)
 
 
-def pct(value: str, cats: tuple[str, ...] = (), measure: str = "share", **kw: Any) -> ExpectedFigure:
+def pct(
+    value: str, cats: tuple[str, ...] = (), measure: str = "share", **kw: Any
+) -> ExpectedFigure:
     """Build a percentage figure (a share unless ``measure`` is given)."""
     return fig(value, "%", cats, measure, **kw)
 

@@ -82,8 +82,8 @@ def _unit_en(unit: str) -> str:
 
 
 def _fmt(value: Decimal) -> str:
-    text = format(value.normalize() if value == value.to_integral() else value, "f")
-    return text
+    """Plain decimal notation, keeping the printed decimals (10.00 stays 10.00)."""
+    return format(value, "f")
 
 
 class _PlanIndex:
@@ -273,6 +273,8 @@ def _conversion_findings(figures: Sequence[Figure], by_id: dict[str, Figure]) ->
         if base is None or not units.is_area_unit(base.unit) or base.unit == fig.unit:
             continue
         expected = units.convert(base.value, base.unit, fig.unit)
+        if units.decimals_of(expected) <= units.decimals_of(fig.value):
+            expected = units.quantize(expected, units.decimals_of(fig.value))
         half = Decimal("0.5")
         tolerance = units.convert(half * units.ulp(base.value), base.unit, fig.unit) + half * units.ulp(fig.value)
         difference = fig.value - expected
