@@ -16,6 +16,11 @@ Conventions of the ground truth (see also ``tests/documents/test_corpus.py``):
 * ``measure="other"`` covers policy thresholds, territory areas, floor areas and
   differences (增减, 比上年减少…); for these the test compares only measure and
   qualifier, the other fields are informational;
+* ``status``: "draft" for 征求意见稿/草案; "adjusted" for a 调整 announcement; "published"
+  when the document itself announces the plan to the public (公告/公布/予以公布 — even
+  if it also says the plan was approved); "approved" when it only records approval or
+  official issue (经…批准/同意, 常务会议审议通过, …印发) without a public announcement;
+  None when the text says neither (bare plan text, news report);
 * every expected finding carries its arithmetic in a comment (checked with
   ``decimal.Decimal``).
 """
@@ -782,7 +787,7 @@ LUZHOU = CorpusDoc(
         P("2026年03月12日  来源：鹭洲日报"),
         P(
             """
-            本报讯（记者 林晓 通讯员 陈宇）记者从市自然资源局获悉，今年全市计划供应国有
+            本报讯（记者 林晓 通讯员 陈宇）记者从鹭洲市自然资源局获悉，今年全市计划供应国有
             建设用地1200公顷，比上年减少80公顷，下降6.25%。去年全市计划供应1280公顷，
             实际供应1106公顷。
             """

@@ -134,6 +134,7 @@ def _is_word_char(ch: str) -> bool:
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’〕】%％.,;:)")
+_NO_LINE_END = set("（《「『“‘〔【(")
 
 
 def _tokens(text: str) -> list[str]:
@@ -142,8 +143,8 @@ def _tokens(text: str) -> list[str]:
     for ch in text:
         if tokens and _is_word_char(ch) and _is_word_char(tokens[-1][-1]):
             tokens[-1] += ch
-        elif tokens and ch in _NO_LINE_START:
-            tokens[-1] += ch  # keep closing punctuation with what precedes it
+        elif tokens and (ch in _NO_LINE_START or tokens[-1][-1] in _NO_LINE_END):
+            tokens[-1] += ch  # no closing punctuation at a line start, no opening at an end
         else:
             tokens.append(ch)
     return tokens

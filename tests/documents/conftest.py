@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -41,28 +39,3 @@ def network_attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse_ex)
     monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(None, address))  # type: ignore[arg-type]
     yield attempts
-
-
-def convert_with_soffice(soffice: str, source: Path, target_format: str, workdir: Path) -> Path:
-    """Convert ``source`` with LibreOffice (own profile, own HOME) into ``workdir``."""
-    profile = workdir / "profile"
-    outdir = workdir / "out"
-    env = {**os.environ, "HOME": str(workdir), "TMPDIR": str(workdir)}
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target_format,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-        env=env,
-    )
-    return outdir / f"{source.stem}.{target_format.split(':')[0]}"

@@ -8,11 +8,14 @@ Text conventions
 ----------------
 - Each body paragraph is one line. A line break inside a paragraph (``w:br``,
   ``w:cr``) is ``"\n"``, a tab ``"\t"``; page and column breaks add nothing.
-- Each table row is one line: the row's cells (``w:tc``) joined by ``"\t"``. A cell's
-  paragraphs are joined by a space, and tabs and line breaks inside a cell become
-  spaces. A horizontally merged cell (``w:gridSpan``) is one cell; a vertically
-  merged continuation cell (``w:vMerge``) is an empty cell. Nested tables are
-  flattened into their outer cell's text, in order.
+- Each table row is one line: one field per grid column, joined by ``"\t"``, so the
+  columns of every row line up. A cell's paragraphs are joined by a space, and tabs
+  and line breaks inside a cell become spaces. A cell spanning n columns
+  (``w:gridSpan``) is its text followed by n - 1 empty fields; columns skipped at a
+  row's start or end (``w:gridBefore``, ``w:gridAfter``) are empty fields; the
+  continuation of a vertically merged cell (``w:vMerge``) is an empty field, so a
+  merged figure is never repeated. Nested tables are flattened into their outer
+  cell's text, in order.
 - An empty line goes before and after each table.
 - Deleted revisions, drawings, text boxes, embedded objects and alternate content
   are skipped; inserted revisions, hyperlinks, fields' results and content
@@ -36,12 +39,12 @@ _W = (
 )
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 # Subtrees whose text is not body text, or that are properties (pPr holds tab stops).
-_SKIPPED = frozenset(
-    {"del", "moveFrom", "pPr", "rPr", "sectPr", "tblPr", "tblPrEx", "trPr", "tcPr", "tblGrid"}
-)
+# Cell and row properties are read, not skipped: they hold the column spans.
+_SKIPPED = frozenset({"del", "moveFrom", "pPr", "rPr", "sectPr", "tblPr", "tblPrEx", "tblGrid"})
 _GRAPHICS = frozenset({"drawing", "pict", "object"})
 _BREAK_TYPES_WITH_NEWLINE = ("", "textWrapping")
 _BREAK_TYPE_ATTRIBUTES = tuple(f"{ns} type" for ns in _W)
+_VAL_ATTRIBUTES = tuple(f"{ns} val" for ns in _W)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class _BodyWalker:
     _rows: list[str] = field(default_factory=list)
     _row: list[str] | None = None
     _cell: list[str] | None = None
+    _span: int = 1
+    _grid_after: int = 0
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self._skip_depth:
@@ -91,12 +96,28 @@ class _BodyWalker:
             self._table_depth += 1
             if self._table_depth == 1:
                 self._rows = []
-        elif local == "tr" and self._table_depth == 1:
-            self._row = []
-        elif local == "tc" and self._table_depth == 1:
-            self._cell = []
+        elif self._table_depth == 1 and local in (
+            "tr",
+            "tc",
+            "gridBefore",
+            "gridAfter",
+            "gridSpan",
+        ):
+            self._start_grid(local, _val(attrs))
         else:
             self._special_character(local, attrs)
+
+    def _start_grid(self, local: str, value: int) -> None:
+        if local == "tr":
+            self._row, self._grid_after = [], 0
+        elif local == "tc":
+            self._cell, self._span = [], 1
+        elif local == "gridBefore" and self._row is not None:
+            self._row.extend([""] * value)
+        elif local == "gridAfter":
+            self._grid_after = value
+        elif local == "gridSpan":
+            self._span = max(value, 1)
 
     def _special_character(self, local: str, attrs: dict[str, str]) -> None:
         if self._paragraph is None:
@@ -125,8 +146,10 @@ class _BodyWalker:
             self._end_paragraph()
         elif local == "tc" and self._table_depth == 1 and self._row is not None:
             self._row.append(_cell_text(self._cell or []))
+            self._row.extend([""] * (self._span - 1))
             self._cell = None
         elif local == "tr" and self._table_depth == 1 and self._row is not None:
+            self._row.extend([""] * self._grid_after)
             self._rows.append("\t".join(self._row))
             self._row = None
         elif local == "tbl":
@@ -147,6 +170,12 @@ class _BodyWalker:
     def characters(self, data: str) -> None:
         if self._in_text and not self._skip_depth and self._paragraph is not None:
             self._paragraph.append(data)
+
+
+def _val(attrs: dict[str, str]) -> int:
+    raw = next((attrs[a] for a in _VAL_ATTRIBUTES if a in attrs), "")
+    # A hostile span must not build a huge row: a Word table has at most 63 columns.
+    return min(int(raw), 64) if raw.isdigit() else 0
 
 
 def _cell_text(paragraphs: list[str]) -> str:

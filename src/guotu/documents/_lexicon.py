@@ -12,6 +12,7 @@ from typing import Final
 from guotu.domain.numerals import ARABIC_NUMBER, CHINESE_NUMBER
 
 __all__ = [
+    "CHANGE_AMOUNT_RE",
     "CONTEXT_RE",
     "FIGURE_RE",
     "NUMBER_RE",
@@ -70,7 +71,10 @@ def canonical_unit(unit_text: str) -> str:
 
 
 _BEFORE_QUALIFIERS: Final = (
-    (re.compile(r"(?:控制在|不超过|不高于|不大于|最多|上限为?|限定在|严控在)(?:约)?$"), "upper_bound"),
+    (
+        re.compile(r"(?:控制在|不超过|不高于|不大于|最多|上限为?|限定在|严控在|不得超过|不得大于|不应超过|不宜超过|原则上不超过)(?:约)?$"),
+        "upper_bound",
+    ),
     (re.compile(r"(?:不低于|不少于|至少|不小于|下限为?)(?:约)?$"), "lower_bound"),
     (re.compile(r"(?:约|大约|大概|近|约为|预计约?|估计|左右为)$"), "approximate"),
 )
@@ -108,8 +112,10 @@ def qualifier_after(text: str) -> str | None:
 CONTEXT_RE: Final = re.compile(
     r"近[一二三四五六七八九十两\d]+年|年均|上年|去年|上一年|前一年|往年|历年|以来|已供应|已出让|已完成|"
     r"实际供应|实际完成|累计|完成率|同比|比上年|较上年|比去年|增长|减少|下降|提高|上升|增加|"
-    r"全国|全省|全区域|国家下达|省下达|省级下达|上级下达"
+    r"全国|全省|全区域|国家下达|省下达|省级下达|上级下达|原计划|原定|调整前(?!后)|调整以前"
 )
+#: A change amount: the number right after the verb (增加32.75公顷), not the new value (调减为).
+CHANGE_AMOUNT_RE: Final = re.compile(r"(?:增加|减少|调增|调减|增长|下降|降低|提高|扩大|缩减|增减)了?(?:约)?$")
 #: Words of a supply figure.
 SUPPLY_WORD_RE: Final = re.compile(r"供应|供地|出让|划拨|租赁|计划|安排|用地|规模|总量")
 #: Words of the plan total (no category).
@@ -124,7 +130,8 @@ OTHER_AREA_RE: Final = re.compile(
     r"面积为|覆盖率|绿化率|容积率|建筑密度"
 )
 
-_MODE_RE: Final = re.compile(r"出让|划拨|租赁")
+# 租赁 inside 公共租赁住房 / 保障性租赁住房 names housing, not the supply mode.
+_MODE_RE: Final = re.compile(r"出让|划拨|(?<!公共)(?<!保障性)(?<!市场化)(?<!公租)租赁(?!住房|住宅|房)")
 _SOURCE_RE: Final = re.compile(r"新增|存量")
 
 
@@ -152,7 +159,8 @@ _PLACE_SUFFIX: Final = (
 )
 _PLACE_RE: Final = re.compile(rf"([\u4e00-\u9fa5]{{1,12}}?(?:{_PLACE_SUFFIX}))")
 _LEADING_WORDS: Final = re.compile(
-    r"^(?:其中|以及|另外|此外|包括|分布在|位于|主要在|在|对|向|于|为|将|拟|计划|和|及|与|、|"
+    r"^(?:其中|以及|另外|此外|包括|分布在|位于|主要在|在|对|向|于|为|将|拟|计划|和|及|与|、|今年|去年|明年|"
+    r"本年度?|年内|近[一二三四五六七八九十两\d]+年|上年度?|附表\d*|附件\d*|表\d+|据悉|记者从|从|"
     r"[一二三四五六七八九十\d]+[.、)）]|[（(][一二三四五六七八九十\d]+[)）])+"
 )
 _GENERIC_PLACES: Final = frozenset(
@@ -161,6 +169,7 @@ _GENERIC_PLACES: Final = frozenset(
     "镇 乡 市本级 县本级 区本级 城镇 集镇 乡镇 各区 各县 各镇 各乡 各区县 县区 城乡 农村 园区内 示范区 功能区 "
     "重点区 规划区 建成区 发展区 城区内 组团".split()
 )
+_GENERIC_SUFFIXES: Final = ("全市", "全县", "全区", "本市", "本县", "本区", "我市", "我县", "我区")
 _NOT_PLACE_WORDS: Final = re.compile(r"用地|供应|计划|面积|规模|总量|建设|土地|其中|合计|小计|总计|住房|住宅")
 
 
@@ -185,6 +194,8 @@ def find_district(text: str) -> str | None:
             continue
         name = match.group(1)
         if len(name) < 2 or name in _GENERIC_PLACES or _NOT_PLACE_WORDS.search(name):
+            continue
+        if any(name.endswith(g) for g in _GENERIC_SUFFIXES):
             continue
         if name.endswith("市") and head[len(name) : len(name) + 2] in {"本级"}:
             continue

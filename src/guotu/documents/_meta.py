@@ -17,14 +17,24 @@ _TITLE_RE: Final = re.compile(
     r"(?P<year>(?:19|20)\d{2})(?:年度?|—\d{4}年|-\d{4}年)"
     r"[\u4e00-\u9fa5]{0,14}?供应计划"
 )
-_NAME_PREFIX: Final = re.compile(r"^.*?(?:关于印发|关于发布|关于公布|印发|发布|公布|转发|关于|《)")
+_NAME_PREFIX: Final = re.compile(r"^.*?(?:关于印发|关于发布|关于公布|印发|发布|公布|转发|关于|《|现将|现就)")
 _DOC_NUMBER_RE: Final = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号")
 _DATE_RE: Final = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 _YEAR_RE: Final = re.compile(r"((?:19|20)\d{2})年")
 _DRAFT_RE: Final = re.compile(r"征求意见稿|征求意见|草案|送审稿|讨论稿")
 _ADJUSTED_RE: Final = re.compile(r"调整(?:后的)?(?:国有建设用地|土地)?供应计划|供应计划(?:的)?调整方案|计划调整")
-_APPROVED_RE: Final = re.compile(r"经[\u4e00-\u9fa5]{0,12}人民政府(?:同意|批准)|已经[\u4e00-\u9fa5]{0,12}(?:同意|批准)")
-_PUBLISHED_RE: Final = re.compile(r"印发|予以公布|现予公布|此件公开发布|自颁布之日起|自发布之日起|自印发之日起|公开发布")
+_APPROVED_RE: Final = re.compile(
+    r"经[\u4e00-\u9fa5\d]{0,16}(?:人民政府|常务会议|政府)[\u4e00-\u9fa5\d]{0,8}(?:同意|批准|审议通过|审定通过|通过)"
+    r"|已经[\u4e00-\u9fa5]{0,12}(?:同意|批准)|人民政府[\d年月日号]{0,14}(?:批准|同意)"
+)
+_PUBLISHED_RE: Final = re.compile(
+    r"予以公布|现予公布|现将[^。]{0,40}?公(?:布|告)|此件公开发布|自颁布之日起|自发布之日起|公开发布|公告如下|"
+    r"的公告"
+)
+_CN_YEAR_RE: Final = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_NEWS_PLACE_RE: Final = re.compile(
+    r"([\u4e00-\u9fa5]{2,8}?(?:自治州|自治县|市|县|区|旗))(?:自然资源|人民政府|国土|规划和自然资源)"
+)
 _ISSUER_RE: Final = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|自然资源和规划局|自然资源局|国土资源局|自然资源和规划委员会))")
 _ATTACHMENT_BLOCK_RE: Final = re.compile(r"附件[:：]?\s*(.+)")
 _ATTACHMENT_TITLE_RE: Final = re.compile(r"[\u4e00-\u9fa5\d（）()《》]{3,60}(?:表|计划|清单|图|方案|目录)")
@@ -46,6 +56,11 @@ class PlanMeta:
     attachments: tuple[Attachment, ...]
 
 
+def _arabic_year(match: re.Match[str]) -> str:
+    digits = "〇一二三四五六七八九"
+    return "".join(str(digits.index(c)) if c in digits else "0" for c in match.group(0))
+
+
 def _title(compact: str) -> re.Match[str] | None:
     head = compact[:3000]
     return _TITLE_RE.search(head) or _TITLE_RE.search(compact)
@@ -57,9 +72,13 @@ def _status(compact: str, title: str | None) -> str | None:
         return "draft"
     if title and "调整" in title or _ADJUSTED_RE.search(head):
         return "adjusted"
-    if _PUBLISHED_RE.search(compact):
+    published = _PUBLISHED_RE.search(compact)
+    approved = _APPROVED_RE.search(compact)
+    if published:
         return "published"
-    if _APPROVED_RE.search(compact):
+    if approved or re.search(r"印发", compact[:800]):
+        # Approved by the government and issued to its departments (印发), not
+        # (yet) published to the public.
         return "approved"
     return None
 
@@ -93,6 +112,7 @@ def read_meta(compact: str) -> PlanMeta:
     >>> read_meta("关于印发阳泉市市本级2026年度国有建设用地供应计划的通知").scope
     '市本级'
     """
+    compact = _CN_YEAR_RE.sub(_arabic_year, compact)
     match = _title(compact)
     jurisdiction = scope = title = None
     title_span = None
@@ -105,6 +125,11 @@ def read_meta(compact: str) -> PlanMeta:
         start = match.start() + (len(match.group("name")) - len(name))
         title = compact[start : match.end()]
         title_span = (start, match.end())
+    if jurisdiction is None:
+        place = _NEWS_PLACE_RE.search(compact[:600])
+        if place:
+            name = _NAME_PREFIX.sub("", re.sub(r"^(?:本报讯|记者从|据|从)+", "", place.group(1)))
+            jurisdiction = name if len(name) >= 3 or (len(name) == 2 and name[0] not in "市县区") else None
     if year is None:
         years = Counter(int(y) for y in _YEAR_RE.findall(compact[:2000]))
         year = years.most_common(1)[0][0] if years else None

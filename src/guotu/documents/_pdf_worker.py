@@ -124,11 +124,16 @@ def _declared_pages(pdf: Any) -> int | None:
     return count if isinstance(count, int) else None
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    # pdfplumber wraps pdfminer's errors (PdfminerException(inner)); look inside.
+    causes = [exc, *exc.args, exc.__cause__, exc.__context__]
+    return any(isinstance(c, kind) for c in causes)
+
+
 def _is_password_error(exc: BaseException) -> bool:
     from pdfminer.pdfdocument import PDFEncryptionError
 
-    causes = [exc, *exc.args, exc.__cause__, exc.__context__]
-    return any(isinstance(c, PDFEncryptionError) for c in causes)
+    return _caused_by(exc, PDFEncryptionError)
 
 
 def _extract(data: bytes, max_pages: int) -> dict[str, Any]:
@@ -178,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         return _MEMORY_ERROR_EXIT
     except Exception as exc:
+        if _caused_by(exc, MemoryError):
+            return _MEMORY_ERROR_EXIT
         result = {"status": "corrupt", "pages": 0, "reason": _reason(exc)}
     sys.stdout.write(json.dumps(result))
     sys.stdout.flush()

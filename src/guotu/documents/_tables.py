@@ -54,6 +54,8 @@ class _Meaning:
     total: bool = False
     context: bool = False
     skip: bool = False
+    label_from_caption: bool = False
+    change: bool = False
 
 
 def _meaning(text: str, district_in: Callable[[str], str | None] = find_district) -> _Meaning:
@@ -81,6 +83,7 @@ def _meaning(text: str, district_in: Callable[[str], str | None] = find_district
     meaning.source = find_source(clean)
     meaning.total = bool(_TOTAL_CELL.match(re.sub(r"[(（].*?[)）]", "", clean))) or clean in {"合计", "总计"}
     meaning.context = bool(CONTEXT_RE.search(clean)) or bool(re.search(r"(?:19|20)\d{2}年(?!度计划)", clean))
+    meaning.change = bool(re.search(r"增减|变化|增加|减少|调增|调减|差额", clean))
     return meaning
 
 
@@ -100,8 +103,12 @@ def _is_number(text: str) -> bool:
 
 def _value(text: str) -> Decimal | None:
     text = text.rstrip("%")
+    sign = ""
+    if text[:1] in "+-":
+        sign, text = text[0], text[1:]
     try:
-        return parse_number(text)
+        value = parse_number(text)
+        return -value if sign == "-" else value
     except ValueError:
         try:
             return parse_chinese_numeral(text)
@@ -139,13 +146,19 @@ def _merge(row: _Meaning, col: _Meaning, heading: _Meaning) -> _Meaning:
     out = _Meaning()
     out.unit = col.unit or row.unit or heading.unit
     out.share = col.share or row.share
-    out.label = col.label or row.label or (None if (row.total or col.total) else heading.label)
-    if row.total and col.label is None:
-        out.label = None if row.label is None else row.label
+    # The row names the item; a share column's label is only its denominator.
+    column_label = None if col.share else col.label
+    out.label = row.label or column_label
+    if out.label is None and not col.total:
+        # A table under "住宅用地供应计划" has 住宅用地 as its subject: its 合计 row is
+        # the residential total; other tables' 合计 rows are the plan total.
+        out.label = heading.label if (not row.total or heading.label_from_caption) else None
     out.district = col.district or row.district or heading.district
     out.mode = col.mode or row.mode or heading.mode
     out.source = col.source or row.source or heading.source
     out.context = col.context or row.context or heading.context
+    out.change = col.change or row.change
+    out.context = out.context or out.change
     return out
 
 
@@ -161,6 +174,11 @@ def _heading_meaning(
         meaning.context = meaning.context or heading.context
     for line in caption:
         text = view.compact[line.start : line.end]
+        is_title = "表" in text and len(text) <= 50 and "。" not in text
+        caption_labels = [m for m in find_plan_labels(text) if m[2].kind != "total"] if is_title else []
+        if caption_labels:
+            meaning.label = caption_labels[-1][2]
+            meaning.label_from_caption = True
         unit = _UNIT_CAPTION.search(text)
         if unit:
             meaning.unit = canonical_unit(unit.group(1))
@@ -210,6 +228,11 @@ def read_table(
             continue
         label_text = "".join(view.compact[a:b] for a, b in cells[:first_numeric])
         row = _meaning(label_text, district_in)
+        trailing = "".join(
+            view.compact[a:b] for a, b in cells[first_numeric:] if not _is_number(view.compact[a:b])
+        )
+        row.mode = row.mode or find_mode(trailing)
+        row.source = row.source or find_source(trailing)
         if row.skip and not row.label:
             row.skip = False
         row_figures: list[tuple[int, RawFigure, _Meaning]] = []
@@ -232,7 +255,7 @@ def read_table(
                 value_text=view.original_text(a, number_end),
                 unit=unit,
                 sentence=(line.start, line.end),
-                measure="share" if unit == "%" else "supply_area",
+                measure="share" if unit == "%" else ("other" if meaning.change else "supply_area"),
                 label=meaning.label,
                 category_set=True,
                 district=meaning.district,

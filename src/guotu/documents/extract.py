@@ -29,6 +29,7 @@ from typing import Final
 
 from guotu.documents import _tables
 from guotu.documents._lexicon import (
+    CHANGE_AMOUNT_RE,
     CONTEXT_RE,
     FIGURE_RE,
     OTHER_AREA_RE,
@@ -62,6 +63,7 @@ _SHARE_GAP: Final = re.compile(
 _CHANGE_WORDS: Final = re.compile(r"增长|减少|下降|提高|上升|增加|降低|同比|比上年|较上年")
 _RESPECTIVELY: Final = re.compile(r"分别为|分别是|分别")
 _OF_WHICH: Final = "其中"
+_H3_WORDS: Final = re.compile(r"保障性住房|棚户区|中小套型")
 
 
 @dataclass
@@ -97,6 +99,7 @@ class _Heading:
     mode: str | None
     source: str | None
     context: bool
+    supply: bool = False
 
 
 def _parse_value(text: str) -> Decimal:
@@ -166,6 +169,7 @@ class _ProseReader:
                 mode=find_mode(text),
                 source=find_source(text),
                 context=bool(CONTEXT_RE.search(text)),
+                supply=bool(re.search(r"供应|供地|布局|分布|结构|计划|规模", text)),
             )
         )
 
@@ -251,9 +255,13 @@ class _ProseReader:
         self, fig: RawFigure, previous: RawFigure | None, gap: str, sentence: tuple[int, int]
     ) -> None:
         clause = self.text[sentence[0] : fig.start]
-        fig.qualifier = qualifier_before(gap)
+        fig.qualifier = qualifier_before(gap) or qualifier_before(clause) or _bound_in(gap)
+        fig.context = bool(CONTEXT_RE.search(gap)) or self._other_year(gap)
+        fig.context = fig.context or (previous is not None and previous.context and not _CLAUSE_BREAK.search(gap[:1]))
+        if previous is not None and previous.context and re.search(r"完成|执行|实现", gap):
+            fig.context = True
         if fig.unit == "个百分点" or _CHANGE_WORDS.search(gap):
-            fig.measure, fig.context = "other", True
+            fig.measure = "other"
             return
         base = previous
         while base is not None and (base.equivalent_of is not None or base.unit == "%"):
@@ -265,8 +273,21 @@ class _ProseReader:
             for attr in ("label", "category_set", "district", "mode", "source"):
                 setattr(fig, attr, getattr(base, attr))
             return
-        fig.measure, fig.context = "other", True
-        del clause
+        # "…占住房用地供应总量的79.35%": a share stated without its area. With a
+        # bound (不低于…70%) it is a policy threshold instead.
+        of_total = re.search(r"占[\u4e00-\u9fa5]{0,16}(?:总量|总面积|总规模)的?(?:比例|比重)?(?:为|是|达)?约?$", gap)
+        of_total = of_total or re.search(r"(?:总量|总面积|总规模)的$", gap)
+        if of_total and not (fig.qualifier in ("lower_bound", "upper_bound") and _H3_WORDS.search(clause)):
+            fig.measure = "share"
+            subject = gap[: of_total.start()] if of_total else gap
+            labels = _labels_in(subject) or _labels_in(clause)
+            housing = [lbl for _, _, lbl in labels if lbl.kind == "housing"]
+            if housing:
+                fig.label = housing[0]
+            elif labels:
+                fig.label = labels[0][2]
+            return
+        fig.measure = "other"
 
     def _as_area(self, fig: RawFigure, gap_start: int, line: Line, first_index: int) -> None:
         text = self.text
@@ -276,29 +297,60 @@ class _ProseReader:
         clause = text[clause_start : fig.start]
         prefix = text[max(gap_start, sentence_start) : fig.start]
         labels = _labels_in(clause)
-        after_labels = _labels_in(text[fig.text_span[1] : fig.text_span[1] + 8]) if fig.text_span else []
+        after_text = text[fig.text_span[1] : fig.text_span[1] + 8] if fig.text_span else ""
+        after_text = re.split(r"[，,。；;：:、\n]", after_text)[0]
+        after_labels = _labels_in(after_text)
+        masked = _mask(clause, labels)
         fig.qualifier = qualifier_before(clause)
-        fig.mode = find_mode(clause)
-        fig.source = find_source(clause)
-        fig.district = self.district_in(_mask(clause, labels))
+        fig.mode = find_mode(masked)
+        fig.source = find_source(masked)
+        fig.district = self.district_in(masked)
         if labels:
             fig.label, fig.category_set = labels[-1][2], True
         elif after_labels and after_labels[0][0] <= 2:
             fig.label, fig.category_set = after_labels[0][2], True
         elif TOTAL_WORD_RE.search(clause):
             fig.category_set = True
+        elif self._continues(fig, gap_start):
+            # 住宅用地由60.20公顷调减为48.70公顷: one clause, two values of one quantity.
+            previous = self._continues(fig, gap_start)
+            assert previous is not None
+            fig.label, fig.category_set = previous.label, True
+            fig.district = fig.district or previous.district
         if fig.label is not None and fig.label.kind == "aggregate" and fig.mode:
             fig.label = None  # 经营性用地出让 names the mode, not a category (DOMAIN §3.5)
         sentence_prefix = text[sentence_start : fig.start]
         fig.context = bool(CONTEXT_RE.search(prefix)) or self._other_year(prefix)
-        if PARCEL_CAP_RE.search(clause):
+        if re.search(r"由(?:原来的|原)?$", clause):
+            fig.context = True  # 由60.20公顷调减为48.70公顷: the value before the change
+        if re.search(r"建筑面积|建筑规模|住房面积|房屋面积", clause):
+            fig.measure = "other"  # floor area, not land
+        elif CHANGE_AMOUNT_RE.search(clause):
+            fig.measure, fig.context = "other", True
+        elif PARCEL_CAP_RE.search(clause):
             fig.measure = "parcel_area_cap"
         elif OTHER_AREA_RE.search(sentence_prefix) and not SUPPLY_WORD_RE.search(clause):
-            fig.measure, fig.context = "other", True
-        elif not (SUPPLY_WORD_RE.search(sentence_prefix) or labels or self._heading_value("label")):
-            fig.measure, fig.context = "other", True
+            fig.measure = "other"
+        elif not (
+            SUPPLY_WORD_RE.search(sentence_prefix)
+            or labels
+            or fig.district
+            or self._heading_value("label")
+            or self._heading_value("supply")
+        ):
+            fig.measure = "other"
         self._respectively(fig, sentence_start, first_index)
         self._inherit(fig, line, first_index)
+
+    def _continues(self, fig: RawFigure, gap_start: int) -> RawFigure | None:
+        """The previous figure when nothing but a verb separates it from ``fig``."""
+        if not self.figures or gap_start <= fig.sentence[0]:
+            return None
+        previous = self.figures[-1]
+        gap = self.text[gap_start : fig.start]
+        if previous.text_span and previous.text_span[1] == gap_start and not _CLAUSE_BREAK.search(gap):
+            return previous if previous.label is not None and not _labels_in(gap) else None
+        return None
 
     def _other_year(self, prefix: str) -> bool:
         if self.plan_year is None:
@@ -377,6 +429,15 @@ class _ProseReader:
             fig.context = True
 
 
+def _bound_in(text: str) -> str | None:
+    """A bound stated anywhere before a percentage: 不低于住房用地供应总量的70%."""
+    if re.search(r"不低于|不少于|至少|不小于", text):
+        return "lower_bound"
+    if re.search(r"不超过|不高于|不大于|控制在", text):
+        return "upper_bound"
+    return None
+
+
 def _expand(match: re.Match[str]) -> list[tuple[int, int, str, int]]:
     """Split a match into (number start, number end, unit text, unit end) items."""
     if match.group("pnum") is not None:
@@ -406,8 +467,13 @@ def _choose_codes(figures: list[RawFigure]) -> dict[str, tuple[str, ...]]:
     for name, label in labels.items():
         own_l1 = {code[:2] for code in label.codes}
         extra_l1 = {c for c in label.codes_gbt if len(c) == 2} - own_l1
+        # 水工设施 (1311) was never part of the old 公共管理与公共服务用地 (it was 1109).
         others_l1 = {
-            code[:2] for other in labels.values() if other is not label for code in other.codes
+            code[:2]
+            for other in labels.values()
+            if other is not label
+            for code in other.codes
+            if code != "1311"
         }
         if extra_l1 and not (extra_l1 & others_l1):
             chosen[name] = tuple(label.codes_gbt)
@@ -439,7 +505,7 @@ def _finalise(raw: list[RawFigure], view: TextView) -> tuple[Figure, ...]:
                 text=sentence,
                 category=label.label if label else None,
                 category_codes=codes.get(label.label, ()) if label else (),
-                housing=bool(label and label.kind == "housing"),
+                housing=bool(label and label.kind == "housing" and fig.measure != "parcel_area_cap"),
                 district=fig.district,
                 mode=fig.mode,
                 source=fig.source,
@@ -453,14 +519,25 @@ def _finalise(raw: list[RawFigure], view: TextView) -> tuple[Figure, ...]:
     return tuple(out)
 
 
-def _guiding_categories(compact: str) -> tuple[str, ...]:
-    names: list[str] = []
-    for sentence in re.split(r"[。；;\n]", compact):
-        if "指导性计划" in sentence or "指导性指标" in sentence:
-            for _, _, label in _labels_in(sentence):
-                if label.label not in names:
-                    names.append(label.label)
-    return tuple(names)
+def _guiding_categories(compact: str, figures: tuple[Figure, ...]) -> tuple[str, ...]:
+    """Categories the plan declares guiding (指导性计划) rather than binding (指令性)."""
+    guiding: list[str] = []
+    binding: set[str] = set()
+    rest_guiding = False
+    for clause in re.split(r"[。；;\n，,]", compact):
+        names = [label.label for _, _, label in _labels_in(clause)]
+        if "指令性" in clause:
+            binding.update(names)
+        elif "指导性计划" in clause or "指导性指标" in clause:
+            if not names and re.search(r"其余|其他|其它", clause):
+                rest_guiding = True
+            guiding.extend(n for n in names if n not in guiding)
+    if rest_guiding:
+        for fig in figures:
+            if fig.category and fig.is_planned_area and not fig.housing:
+                if fig.category not in binding and fig.category not in guiding:
+                    guiding.append(fig.category)
+    return tuple(guiding)
 
 
 def extract_plan_text(text: str, *, source: dict[str, object] | None = None) -> SupplyPlan:
@@ -514,7 +591,7 @@ def extract_plan_text(text: str, *, source: dict[str, object] | None = None) -> 
         document_number=meta.document_number,
         issuer=meta.issuer,
         date=meta.date,
-        guiding_categories=_guiding_categories(view.compact),
+        guiding_categories=_guiding_categories(view.compact, figures),
         attachments=meta.attachments,
         figures=figures,
         text=text,

@@ -95,7 +95,12 @@ def _classify_lines(lines: list[str]) -> list[str]:
         elif _is_table_row(line) or _looks_like_header(line, nxt):
             kinds.append("table")
         elif line.lstrip().startswith("#") or (
-            _ITEM_START.match(line) and len(line.strip()) <= 40 and not re.search(r"\d\s*(公顷|亩|%)", line)
+            # A numbered heading is short and has no clause punctuation; a numbered
+            # line that does is a paragraph (often one wrapped by a PDF's width).
+            _ITEM_START.match(line)
+            and len(line.strip()) <= 40
+            and not re.search(r"\d\s*(公顷|亩|%)", line)
+            and not re.search(r"[，。；,;]", line.strip()[:-1] if line.strip()[-1:] in "。" else line)
             and line.strip()[-1] not in _TERMINATORS
         ):
             kinds.append("heading")

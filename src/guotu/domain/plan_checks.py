@@ -184,20 +184,25 @@ def _sum_finding(group: _Group) -> tuple[Finding | None, str]:
     return finding, "fail" if severity is not Severity.INFO else "pass"
 
 
+def _nested_in(mine: set[str], other: set[str]) -> bool:
+    """Whether the classes ``mine`` lie inside ``other`` (工业用地 1001 inside 工矿仓储用地 10+11)."""
+    if not mine or not other or mine == other:
+        return False
+    if mine < other:
+        return True
+    # 水工设施 (1311) was never part of the old 公共管理与公共服务用地 (08 + 13 + 14).
+    inside = [c for c in mine if any(c.startswith(o) and c != o for o in other)]
+    return len(inside) == len(mine) and not ("08" in other and mine == {"1311"})
+
+
 def _without_nested(parts: list[Figure]) -> list[Figure]:
-    """Drop categories contained in another listed category (工业用地 inside 工矿仓储用地)."""
+    """Drop categories contained in another listed category."""
     code_sets = [set(p.category_codes) for p in parts]
-    kept = []
-    for i, part in enumerate(parts):
-        mine = code_sets[i]
-        nested = any(
-            j != i and mine and other and mine < other or (mine and other and mine != other and
-            any(c.startswith(o) and c != o for c in mine for o in other))
-            for j, other in enumerate(code_sets)
-        )
-        if not nested:
-            kept.append(part)
-    return kept
+    return [
+        part
+        for i, part in enumerate(parts)
+        if not any(j != i and _nested_in(code_sets[i], other) for j, other in enumerate(code_sets))
+    ]
 
 
 def _label(key: Key) -> tuple[str, str]:
@@ -207,6 +212,14 @@ def _label(key: Key) -> tuple[str, str]:
         zh_parts.append(category[1] if isinstance(category[1], str) else "")
     zh = "".join(zh_parts) or "供应总量"
     return zh, zh
+
+
+def _what(fig: Figure, lang: str = "zh") -> str:
+    """Name the quantity a figure states (城区住宅用地, 供应总量 ...)."""
+    parts = [p for p in (fig.district, fig.category) if p]
+    if parts:
+        return "".join(parts)
+    return "供应总量" if lang == "zh" else "the total"
 
 
 def _groups(index: _PlanIndex, unit: str) -> Iterable[_Group]:
@@ -234,11 +247,11 @@ def _groups(index: _PlanIndex, unit: str) -> Iterable[_Group]:
         if mode is None:
             modes = parts_where(lambda k: k[0] == category and k[1] == district and k[2] is not None and k[3] == source)
             if len({p.mode for p in modes}) >= 2:
-                yield _Group("C2", tuple(modes), base, f"{_label(base_key)[0]}按供应方式（出让、划拨、租赁）的面积", "The supply modes")
+                yield _Group("C2", tuple(modes), base, f"{_what(base)}按供应方式（出让、划拨、租赁）的面积", f"The supply modes of {_what(base, 'en')}")
         if source is None:
             sources = parts_where(lambda k: k[0] == category and k[1] == district and k[2] == mode and k[3] is not None)
             if {p.source for p in sources} == {"新增", "存量"}:
-                yield _Group("C2", tuple(sources), base, f"{_label(base_key)[0]}新增与存量建设用地", "New and existing land")
+                yield _Group("C2", tuple(sources), base, f"{_what(base)}新增与存量建设用地", f"New and existing land of {_what(base, 'en')}")
     # Layout: district × category.
     district_names = {k[1] for k in keys if k[1] is not None}
     if len(district_names) >= 2:
@@ -415,8 +428,22 @@ def _share_findings(figures: Sequence[Figure], index: _PlanIndex) -> Iterable[tu
 
 def _top_level(items: list[Figure]) -> list[Figure]:
     names = [i.category or "" for i in items]
-    has_subsidised_parent = any(re.search(r"保障性安居|保障性住房用地$|保障性住房", n) and not _SUBSIDISED_CHILD.search(n) for n in names)
-    has_commercial_parent = any(re.search(r"商品住", n) and not _SMALL_UNIT_CHILD.search(n) for n in names)
+    # 保障性安居工程 holds 廉租/经适/公租/棚改/限价; 商品住房 holds 中小套型. Other
+    # sub-items (保障性住房, 保障性租赁住房, 其他商品住房 ...) are siblings.
+    def parent_value(pattern: str) -> Decimal | None:
+        found = [i.value for i, n in zip(items, names, strict=True) if re.match(pattern, n)]
+        return found[0] if found else None
+
+    subsidised = parent_value(r"保障性安居")
+    commercial = parent_value(r"(?:普通)?商品住(?:房|宅)")
+    subsidised_children = sum(
+        (i.value for i, n in zip(items, names, strict=True) if _SUBSIDISED_CHILD.search(n) and "保障性租赁" not in n),
+        Decimal(0),
+    )
+    small = sum((i.value for i, n in zip(items, names, strict=True) if _SMALL_UNIT_CHILD.search(n)), Decimal(0))
+    # A parent holds its children, so it is at least as large as they are together.
+    has_subsidised_parent = subsidised is not None and subsidised >= subsidised_children
+    has_commercial_parent = commercial is not None and commercial >= small
     kept = []
     for item, name in zip(items, names, strict=True):
         if has_subsidised_parent and _SUBSIDISED_CHILD.search(name) and "保障性租赁" not in name:
@@ -434,10 +461,13 @@ def _housing_findings(index: _PlanIndex, params: PlanCheckParams, figures: Seque
              if _is_residential(k) and k[1:] == (None, None, None)),
             None,
         )
-        items = [
-            index.table[(k, unit)][0] for k in index.keys(unit)
-            if k[0] and k[0][0] == "housing" and k[1:] == (None, None, None)
-        ]
+        # Housing sub-items of the whole jurisdiction; a mode on the row (保障性住房
+        # 划拨) does not make it another item.
+        items_by_name: dict[Any, Figure] = {}
+        for k in index.keys(unit):
+            if k[0] and k[0][0] == "housing" and k[1] is None and k[3] is None:
+                items_by_name.setdefault(k[0], index.table[(k, unit)][0])
+        items = list(items_by_name.values())
         if not items:
             continue
         if residential is None:
@@ -455,6 +485,16 @@ def _housing_findings(index: _PlanIndex, params: PlanCheckParams, figures: Seque
                 ), "fail"
         top = _top_level(items)
         total = sum((i.value for i in top), Decimal(0))
+        if len(top) >= 2 and total > residential.value + sum(units.ulp(i.value) for i in top):
+            yield "C6", Finding(
+                rule="C6",
+                severity=Severity.ERROR,
+                message_zh=f"住房子项合计 {_fmt(total)} {unit}，超过住宅用地 {residential.value} {unit}。",
+                message_en=f"The housing sub-items total {_fmt(total)} {_unit_en(unit)}, more than the residential land of {residential.value} {_unit_en(unit)}.",
+                evidence={"stated": str(residential.value), "computed": _fmt(total), "difference": _fmt(total - residential.value), "unit": unit},
+                figures=(residential.id, *(i.id for i in top)),
+                legal_source=rule("C6").legal_source,
+            ), "fail"
         decimals = max(units.decimals_of(i.value) for i in top)
         tolerance = sum((Decimal(1).scaleb(-max(units.decimals_of(i.value), decimals)) for i in top), Decimal(0)) + units.ulp(residential.value)
         difference = total - residential.value
@@ -472,7 +512,9 @@ def _housing_findings(index: _PlanIndex, params: PlanCheckParams, figures: Seque
         else:
             yield "H4", None, "pass"
         counted = _top_level([i for i in items if _H3_WORDS.search(i.category or "")])
-        if not counted:
+        # The share needs the whole breakdown: the rest (商品住房, 其他) listed too,
+        # or the sub-items adding up to the residential land.
+        if not counted or not (complete or abs(difference) <= tolerance) or any(i.qualifier for i in counted):
             yield "H3", None, "n/a"
             continue
         guaranteed = sum((i.value for i in counted), Decimal(0))

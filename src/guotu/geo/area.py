@@ -64,8 +64,8 @@ _EP2: Final = (_A * _A - _B * _B) / (_B * _B)
 _C: Final = _A * _A / _B
 
 # Footpoint-latitude coefficients as circulated with the method (§5.3). They agree
-# with a series derived from a and f to 1e-11 (k0) … 2 % (k4); the difference moves a
-# footpoint latitude by less than 1e-11 rad (0.1 mm), see the tests.
+# with a series derived from a and f to 1e-10 (k0) … 2 % (k4); the footpoint latitude
+# they give differs from pyproj's by at most 2.1e-11 rad (0.14 mm, at 54°N), see the tests.
 _K0: Final = 1.57048761144159e-7
 _K1: Final = 5.05250178820567e-3
 _K2: Final = 2.98472900956587e-5
