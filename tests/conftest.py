@@ -19,4 +19,6 @@ def pytest_report_header() -> list[str]:
     import pyproj
     import shapely
 
-    return [f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str}), pdfplumber {pdfplumber.__version__}"]
+    geo = f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string})"
+    proj = f"pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str})"
+    return [f"{geo}, {proj}, pdfplumber {pdfplumber.__version__}"]

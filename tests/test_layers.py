@@ -65,7 +65,10 @@ def test_root_modules_do_not_import_layers() -> None:
         if path.name == "__init__.py":
             continue
         for name in _imports(path):
-            assert not name.startswith(("guotu.services", "guotu.cli", "guotu.web")), (path.name, name)
+            assert not name.startswith(("guotu.services", "guotu.cli", "guotu.web")), (
+                path.name,
+                name,
+            )
 
 
 def test_the_rule_is_enforced() -> None:

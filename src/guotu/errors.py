@@ -30,9 +30,9 @@ from typing import Any, ClassVar
 from guotu.catalogue import message
 
 __all__ = [
+    "CRSError",
     "ConfigurationError",
     "ConflictError",
-    "CRSError",
     "DependencyMissingError",
     "DocumentError",
     "GeometryError",

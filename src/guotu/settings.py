@@ -32,6 +32,4 @@ class DocumentSettings(BaseSettings):
     max_bytes: int = Field(100 * 1024 * 1024, description="Largest document accepted, in bytes.")
     pdf_max_pages: int = Field(500, description="Largest PDF accepted, in pages.")
     timeout_seconds: float = Field(60.0, description="Time limit for extracting text from a PDF or converting a .doc.")
-    soffice: str | None = Field(
-        None, description="Path of LibreOffice's soffice program (found on PATH when unset)."
-    )
+    soffice: str | None = Field(None, description="Path of LibreOffice's soffice program (found on PATH when unset).")

@@ -84,10 +84,7 @@ def test_show_unknown_code_is_one_line_and_exit_2(runner: CliRunner) -> None:
 def test_show_unknown_code_in_chinese_by_default(runner: CliRunner) -> None:
     result = runner.invoke(app, ["codes", "show", "0810"], env=ENV)  # GB/T only
     assert result.exit_code == 2
-    assert (
-        result.stderr.strip()
-        == "错误 [classification.code_not_found]: 找不到分类代码：0810（GTKJ2023）"
-    )
+    assert result.stderr.strip() == "错误 [classification.code_not_found]: 找不到分类代码：0810（GTKJ2023）"
 
 
 def test_unknown_scheme_is_a_usage_error(runner: CliRunner) -> None:
@@ -105,9 +102,7 @@ def test_search_json_fields_and_ranking(runner: CliRunner) -> None:
 
 
 def test_search_with_scheme_and_limit(runner: CliRunner) -> None:
-    data = _json(
-        runner, "codes", "search", "05", "--scheme", "GBT21010-2017", "-n", "3", "-f", "json"
-    )
+    data = _json(runner, "codes", "search", "05", "--scheme", "GBT21010-2017", "-n", "3", "-f", "json")
     assert [r["code"] for r in data["results"]] == ["05", "0501", "0502"]
     assert {r["scheme"] for r in data["results"]} == {"GBT21010-2017"}
 

@@ -25,7 +25,10 @@ def test_version(runner: CliRunner) -> None:
 
 
 def test_check_json_matches_the_schema_and_exits_1_on_errors(runner: CliRunner, seed_dir: Path) -> None:
-    result = runner.invoke(app, ["plan", "check", str(seed_dir / "bachu_2026_supply_plan_draft.txt"), "--format", "json"])
+    result = runner.invoke(
+        app,
+        ["plan", "check", str(seed_dir / "bachu_2026_supply_plan_draft.txt"), "--format", "json"],
+    )
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA)
@@ -54,7 +57,18 @@ def test_extract_table_in_english(runner: CliRunner, seed_dir: Path) -> None:
 
 def test_html_report_written_to_a_file(runner: CliRunner, seed_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    result = runner.invoke(app, ["plan", "check", str(seed_dir / "lianzhou_2026_supply_plan.txt"), "-f", "html", "-o", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "check",
+            str(seed_dir / "lianzhou_2026_supply_plan.txt"),
+            "-f",
+            "html",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1
     html = out.read_text(encoding="utf-8")
     assert '<mark id="f1"' in html and 'href="#f1"' in html and "156.397524" in html
@@ -89,7 +103,18 @@ def test_bad_input_is_one_line_with_a_code_and_exit_2(
 
 
 def test_output_into_a_missing_directory_is_an_error(runner: CliRunner, seed_dir: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["plan", "check", str(seed_dir / "yangquan_2026_supply_plan.txt"), "-f", "json", "-o", str(tmp_path / "no" / "x.json")])
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "check",
+            str(seed_dir / "yangquan_2026_supply_plan.txt"),
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "no" / "x.json"),
+        ],
+    )
     assert result.exit_code == 2 and "[file.write_failed]" in result.stderr
 
 

@@ -63,9 +63,7 @@ def H(text: str, level: int = 1) -> Heading:
     return Heading(text, level)
 
 
-def fig(
-    value: str, unit: str, cats: tuple[str, ...] = (), measure: str = "supply_area", **kw: Any
-) -> ExpectedFigure:
+def fig(value: str, unit: str, cats: tuple[str, ...] = (), measure: str = "supply_area", **kw: Any) -> ExpectedFigure:
     """Build an expected figure."""
     return ExpectedFigure(value, unit, measure, cats, **kw)
 
@@ -80,9 +78,7 @@ def mu(value: str, cats: tuple[str, ...] = (), **kw: Any) -> ExpectedFigure:
     return fig(value, "亩", cats, **kw)
 
 
-def pct(
-    value: str, cats: tuple[str, ...] = (), measure: str = "share", **kw: Any
-) -> ExpectedFigure:
+def pct(value: str, cats: tuple[str, ...] = (), measure: str = "share", **kw: Any) -> ExpectedFigure:
     """Build a percentage figure (a share unless ``measure`` is given)."""
     return fig(value, "%", cats, measure, **kw)
 

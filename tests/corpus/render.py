@@ -229,10 +229,7 @@ def _pdf_table(block: Table, frame_width: float) -> object:
     n_cols = len(block.rows[0])
     size = 10.0
     while True:
-        widths = [
-            max(stringWidth(row[c], PDF_FONT, size) for row in block.rows) + 12
-            for c in range(n_cols)
-        ]
+        widths = [max(stringWidth(row[c], PDF_FONT, size) for row in block.rows) + 12 for c in range(n_cols)]
         if sum(widths) <= frame_width - 12 or size <= 6:
             break
         size -= 0.5
@@ -276,9 +273,7 @@ def corpus_cases() -> list[tuple[CorpusDoc, str]]:
     return [(doc, fmt) for doc in CORPUS for fmt in formats_of(doc)]
 
 
-def corpus_files(
-    tmp_dir: Path | str, docs: Iterable[CorpusDoc] = CORPUS
-) -> list[tuple[CorpusDoc, str, Path]]:
+def corpus_files(tmp_dir: Path | str, docs: Iterable[CorpusDoc] = CORPUS) -> list[tuple[CorpusDoc, str, Path]]:
     """Write every document in every format into ``tmp_dir``; return (doc, format, path)."""
     directory = Path(tmp_dir)
     directory.mkdir(parents=True, exist_ok=True)

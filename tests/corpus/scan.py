@@ -78,13 +78,8 @@ def chinese_number(text: str) -> str:
 def scan_text(text: str) -> list[tuple[int, str, str]]:
     """Return ``(position, value, unit)`` of every figure in a run of text."""
     text = text.translate(_FULL_WIDTH)
-    found = [
-        (m.start(), m.group(1).replace(",", ""), _UNITS[m.group(2)])
-        for m in _ARABIC_RE.finditer(text)
-    ]
-    found += [
-        (m.start(), chinese_number(m.group(1)), _UNITS[m.group(2)]) for m in _CN_RE.finditer(text)
-    ]
+    found = [(m.start(), m.group(1).replace(",", ""), _UNITS[m.group(2)]) for m in _ARABIC_RE.finditer(text)]
+    found += [(m.start(), chinese_number(m.group(1)), _UNITS[m.group(2)]) for m in _CN_RE.finditer(text)]
     found += [(m.start(), chinese_number(m.group(1)), "%") for m in _CN_PERCENT_RE.finditer(text)]
     return sorted(found)
 

@@ -113,10 +113,13 @@ def test_yangquan_agrees_within_rounding(yangquan: SupplyPlan) -> None:
     assert "仓储用地" in "".join(yangquan.guiding_categories)
 
 
-@pytest.mark.parametrize("name", ["bachu_2026_supply_plan_draft", "lianzhou_2026_supply_plan", "yangquan_2026_supply_plan"])
+@pytest.mark.parametrize(
+    "name",
+    ["bachu_2026_supply_plan_draft", "lianzhou_2026_supply_plan", "yangquan_2026_supply_plan"],
+)
 def test_every_span_points_at_its_number(seed_dir: Path, name: str) -> None:
     plan = read_plan(seed_dir / f"{name}.txt")
     for fig in plan.figures:
         written = plan.text[fig.span[0] : fig.span[1]]
         assert written.startswith(fig.value_text), (fig.id, written)
-        assert fig.text and written.replace(" ", "")[:3] in fig.text.replace(" ", "") or fig.in_table
+        assert (fig.text and written.replace(" ", "")[:3] in fig.text.replace(" ", "")) or fig.in_table

@@ -90,11 +90,7 @@ def test_gtkj2023_sea_classes_are_complete() -> None:
     expected = {f"18{i:02d}" for i in range(1, 5)} | {f"19{i:02d}" for i in range(1, 7)}
     expected |= {f"20{i:02d}" for i in range(1, 6)} | {"2101", "2102"}
     expected |= {f"22{i:02d}" for i in range(1, 7)}
-    sea = {
-        cls.code
-        for cls in c.classes()
-        if cls.level == 2 and cls.code[:2] in {"18", "19", "20", "21", "22"}
-    }
+    sea = {cls.code for cls in c.classes() if cls.level == 2 and cls.code[:2] in {"18", "19", "20", "21", "22"}}
     assert sea == expected
     assert c.children("16") == () and c.children("24") == ()
 

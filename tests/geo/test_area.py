@@ -226,7 +226,10 @@ def test_domain_table_formula_column(x, y, side, expected) -> None:
 
 def test_domain_table_exact_digits() -> None:
     got = ellipsoidal_area(
-        [shapely.box(39_520_000, 4_400_000, 39_520_100, 4_400_100), shapely.box(39_520_000, 4_400_000, 39_521_000, 4_401_000)],
+        [
+            shapely.box(39_520_000, 4_400_000, 39_520_100, 4_400_100),
+            shapely.box(39_520_000, 4_400_000, 39_521_000, 4_401_000),
+        ],
         4527,
         max_segment_m=None,
     )
@@ -264,7 +267,13 @@ def _closed_form_cell(lon1: float, lat1: float, lon2: float, lat2: float) -> flo
 
 @pytest.mark.parametrize(
     "cell",
-    [(116, 39, 117, 40), (73, 3, 74, 4), (135, 53, 136, 54), (100, 20, 106, 30), (117.5, 31.2, 117.51, 31.21)],
+    [
+        (116, 39, 117, 40),
+        (73, 3, 74, 4),
+        (135, 53, 136, 54),
+        (100, 20, 106, 30),
+        (117.5, 31.2, 117.51, 31.21),
+    ],
 )
 @pytest.mark.parametrize("max_segment_m", [None, 100.0])
 def test_geographic_cell_matches_closed_form(cell, max_segment_m) -> None:
@@ -319,7 +328,13 @@ segments = st.sampled_from([None, 100.0, 25.0])
 
 @HYPOTHESIS
 @given(
-    where=place, offset=offsets, northing=northings, radius=radii, n=vertex_counts, phase=phases, step=segments
+    where=place,
+    offset=offsets,
+    northing=northings,
+    radius=radii,
+    n=vertex_counts,
+    phase=phases,
+    step=segments,
 )
 def test_reversing_rings_leaves_the_area_unchanged(where, offset, northing, radius, n, phase, step, make_star) -> None:
     epsg, false_easting = where
@@ -331,7 +346,13 @@ def test_reversing_rings_leaves_the_area_unchanged(where, offset, northing, radi
 
 @HYPOTHESIS
 @given(
-    where=place, offset=offsets, northing=northings, radius=radii, n=vertex_counts, phase=phases, step=segments
+    where=place,
+    offset=offsets,
+    northing=northings,
+    radius=radii,
+    n=vertex_counts,
+    phase=phases,
+    step=segments,
 )
 def test_ellipsoidal_is_smaller_than_planar(where, offset, northing, radius, n, phase, step, make_star) -> None:
     # k0 = 1: the Gauss-Krüger projection only enlarges (DOMAIN.md §5.5 sanity rule)
@@ -390,7 +411,12 @@ def test_the_edge_rule_costs_about_a_hundredth(northing) -> None:
 # the four ways of writing one parcel (RELIABILITY.md §5.2)
 
 PARCEL_PREFIXED = shapely.Polygon(
-    [(39_520_000.0, 4_400_000.0), (39_520_180.5, 4_400_020.0), (39_520_150.0, 4_400_210.25), (39_519_990.0, 4_400_160.0)]
+    [
+        (39_520_000.0, 4_400_000.0),
+        (39_520_180.5, 4_400_020.0),
+        (39_520_150.0, 4_400_210.25),
+        (39_519_990.0, 4_400_160.0),
+    ]
 )
 PARCEL_PLAIN = shapely.transform(PARCEL_PREFIXED, lambda xy: xy - [39_000_000.0, 0.0])
 
@@ -447,8 +473,18 @@ def test_mixed_polygons_and_multipolygons(make_star) -> None:
 
 
 def test_holes_are_subtracted_whatever_their_orientation() -> None:
-    shell = [(39_560_000, 4_400_000), (39_561_000, 4_400_000), (39_561_000, 4_401_000), (39_560_000, 4_401_000)]
-    hole = [(39_560_200, 4_400_200), (39_560_400, 4_400_200), (39_560_400, 4_400_400), (39_560_200, 4_400_400)]
+    shell = [
+        (39_560_000, 4_400_000),
+        (39_561_000, 4_400_000),
+        (39_561_000, 4_401_000),
+        (39_560_000, 4_401_000),
+    ]
+    hole = [
+        (39_560_200, 4_400_200),
+        (39_560_400, 4_400_200),
+        (39_560_400, 4_400_400),
+        (39_560_200, 4_400_400),
+    ]
     with_hole = [shapely.Polygon(shell, [hole]), shapely.Polygon(shell[::-1], [hole[::-1]])]
     whole = float(ellipsoidal_area(shapely.Polygon(shell), 4527))
     inner = float(ellipsoidal_area(shapely.Polygon(hole), 4527))
@@ -471,7 +507,10 @@ def _with_bad_ordinate(value: float) -> shapely.Polygon:
     [
         (shapely.Polygon(), "geometry.empty"),
         (None, "geometry.empty"),
-        (shapely.LineString([(39_520_000, 4_400_000), (39_520_100, 4_400_000)]), "geometry.not_polygon"),
+        (
+            shapely.LineString([(39_520_000, 4_400_000), (39_520_100, 4_400_000)]),
+            "geometry.not_polygon",
+        ),
         (shapely.Point(39_520_000, 4_400_000), "geometry.not_polygon"),
         (_with_bad_ordinate(np.nan), "geometry.non_finite"),
         (_with_bad_ordinate(np.inf), "geometry.non_finite"),
@@ -529,7 +568,7 @@ def test_official_area(value, unit, decimals, expected) -> None:
 
 @pytest.mark.parametrize("value", [-1.0, math.nan, math.inf])
 def test_official_area_refuses_bad_values(value) -> None:
-    with pytest.raises(InvalidInputError, match="area.invalid_value"):
+    with pytest.raises(InvalidInputError, match=r"area\.invalid_value"):
         official_area(value, "公顷", decimals=2)
 
 
@@ -540,12 +579,23 @@ def test_official_area_refuses_unknown_units() -> None:
 
 def test_adjust_to_total_examples() -> None:
     parts = [Decimal("0.333"), Decimal("0.333"), Decimal("0.334")]
-    assert adjust_to_total(parts, Decimal("1.000"), decimals=2) == [Decimal("0.33"), Decimal("0.33"), Decimal("0.34")]
+    assert adjust_to_total(parts, Decimal("1.000"), decimals=2) == [
+        Decimal("0.33"),
+        Decimal("0.33"),
+        Decimal("0.34"),
+    ]
     # proportional 平差 to a different total (a map sheet's theoretical area)
     ones = [Decimal(1), Decimal(1), Decimal(1)]
-    assert adjust_to_total(ones, Decimal("3.5"), decimals=2) == [Decimal("1.17"), Decimal("1.17"), Decimal("1.16")]
+    assert adjust_to_total(ones, Decimal("3.5"), decimals=2) == [
+        Decimal("1.17"),
+        Decimal("1.17"),
+        Decimal("1.16"),
+    ]
     assert adjust_to_total([], Decimal(0), decimals=2) == []
-    assert adjust_to_total([Decimal(0), Decimal(0)], Decimal(0), decimals=1) == [Decimal("0.0"), Decimal("0.0")]
+    assert adjust_to_total([Decimal(0), Decimal(0)], Decimal(0), decimals=1) == [
+        Decimal("0.0"),
+        Decimal("0.0"),
+    ]
 
 
 def test_adjust_to_total_refusals() -> None:
@@ -577,7 +627,11 @@ def test_adjusted_parts_add_up_to_the_rounded_total(parts, decimals) -> None:
 
 
 @HYPOTHESIS
-@given(decimal_parts, st.decimals(min_value=1, max_value=100_000, places=4), st.integers(min_value=0, max_value=4))
+@given(
+    decimal_parts,
+    st.decimals(min_value=1, max_value=100_000, places=4),
+    st.integers(min_value=0, max_value=4),
+)
 def test_proportional_adjustment_adds_up(parts, total, decimals) -> None:
     if sum(parts, Decimal(0)) == 0:
         return

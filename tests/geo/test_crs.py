@@ -172,6 +172,19 @@ def test_every_supported_wkt_resolves_to_itself(epsg, flavour) -> None:
     assert resolve_crs(CRS.from_epsg(epsg).to_wkt(flavour)) == epsg
 
 
+@pytest.mark.parametrize(
+    ("value", "epsg"),
+    [
+        ("EPSG:4490+5737", 4490),
+        (CRS("EPSG:4490+5737").to_wkt(), 4490),
+        (CRS("EPSG:4527+5737").to_wkt("WKT1_GDAL"), 4527),
+    ],
+)
+def test_compound_crs_keeps_its_horizontal_part(value, epsg) -> None:
+    # the 动态维护 tools write CGCS2000 + 1985国家高程基准 (EPSG:4490 + 5737)
+    assert resolve_crs(value) == epsg
+
+
 def _without_authority(wkt: str) -> str:
     return re.sub(r',AUTHORITY\["EPSG","\d+"\]', "", wkt)
 
@@ -185,9 +198,9 @@ def test_renamed_wkt_is_identified_by_its_parameters() -> None:
 def test_renamed_wkt_with_other_parameters_is_unknown() -> None:
     wkt = _without_authority(CRS.from_epsg(4527).to_wkt("WKT1_GDAL"))
     custom = wkt.replace("CGCS2000 / 3-degree Gauss-Kruger zone 39", "custom").replace(
-        "central_meridian\",117", "central_meridian\",117.5"
+        'central_meridian",117', 'central_meridian",117.5'
     )
-    with pytest.raises(CRSError, match="crs.unknown"):
+    with pytest.raises(CRSError, match=r"crs\.unknown"):
         resolve_crs(custom)
 
 
@@ -265,7 +278,7 @@ def test_transformers_are_cached_and_in_gis_order() -> None:
     lon, lat = get_transformer(4548, 4490).transform(500_000.0, 4_400_000.0)
     assert lon == pytest.approx(117.0)
     assert 39 < lat < 40
-    x, y = get_transformer(4490, 4527).transform(117.0, 39.734)
+    x, _ = get_transformer(4490, 4527).transform(117.0, 39.734)
     assert x == pytest.approx(39_500_000.0, abs=1e-6)
 
 

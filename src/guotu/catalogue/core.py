@@ -9,7 +9,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "file.not_found": ("找不到文件：{path}", "File not found: {path}"),
     "file.not_a_file": ("不是普通文件：{path}", "Not a regular file: {path}"),
-    "file.write_failed": ("无法写入文件：{path}（{reason}）", "Cannot write file: {path} ({reason})"),
+    "file.write_failed": (
+        "无法写入文件：{path}（{reason}）",
+        "Cannot write file: {path} ({reason})",
+    ),
     "object.not_found": ("找不到对象：{name}", "Not found: {name}"),
     "object.conflict": ("对象已被修改：{name}", "The object was changed meanwhile: {name}"),
     "storage.failed": ("数据存储出错：{detail}", "Storage error: {detail}"),

@@ -17,8 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "document.type_mismatch": (
         "文件内容与扩展名不符：{path}（扩展名 {extension}，内容为 {detected}）",
-        "The file content does not match its extension: {path} "
-        "(extension {extension}, content looks like {detected})",
+        "The file content does not match its extension: {path} (extension {extension}, content looks like {detected})",
     ),
     "document.encoding_unknown": (
         "无法识别文本编码：{path}（已尝试 UTF-8、GB18030）",

@@ -13,19 +13,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "crs.unsupported": (
         "不支持的坐标系：{crs}。一张图数据须为 2000国家大地坐标系（EPSG:4490 或 4491–4554）",
-        "Unsupported coordinate reference system: {crs}. One-map data must be CGCS2000 "
-        "(EPSG:4490 or 4491–4554)",
+        "Unsupported coordinate reference system: {crs}. One-map data must be CGCS2000 (EPSG:4490 or 4491–4554)",
     ),
     "crs.legacy_datum": (
-        "坐标系 {crs} 使用 {datum} 基准，不能直接换算到 2000国家大地坐标系："
-        "须提供经审定的七参数或四参数转换参数",
+        "坐标系 {crs} 使用 {datum} 基准，不能直接换算到 2000国家大地坐标系：须提供经审定的七参数或四参数转换参数",
         "The CRS {crs} uses the {datum} datum, which cannot be converted to CGCS2000 "
         "without an approved 7- or 4-parameter transformation: please supply one",
     ),
     "crs.inconsistent": (
         "坐标系定义自相矛盾：名称或标识为 EPSG:{epsg}，但参数不符：{crs}",
-        "The CRS definition contradicts itself: named or identified as EPSG:{epsg} "
-        "but its parameters differ: {crs}",
+        "The CRS definition contradicts itself: named or identified as EPSG:{epsg} but its parameters differ: {crs}",
     ),
     "crs.not_gauss_kruger": (
         "EPSG:{epsg} 不是 2000国家大地坐标系高斯-克吕格投影（EPSG:4491–4554）",
@@ -36,46 +33,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No CGCS2000 {width}-degree zone corresponds to {value}",
     ),
     "crs.zone_prefix_mismatch": (
-        "坐标与坐标系的带号前缀不一致：EPSG:{epsg}，坐标范围 {bbox}。"
-        "建议使用 EPSG:{suggested_epsg}",
+        "坐标与坐标系的带号前缀不一致：EPSG:{epsg}，坐标范围 {bbox}。建议使用 EPSG:{suggested_epsg}",
         "The zone prefix of the coordinates does not match the CRS EPSG:{epsg} "
         "(extent {bbox}). Use EPSG:{suggested_epsg}",
     ),
     "crs.zone_mismatch": (
-        "坐标带号为 {zone}，与坐标系 EPSG:{epsg} 不符（坐标范围 {bbox}）。"
-        "建议使用 EPSG:{suggested_epsg}",
-        "The coordinates carry zone {zone}, not the zone of EPSG:{epsg} (extent {bbox}). "
-        "Use EPSG:{suggested_epsg}",
+        "坐标带号为 {zone}，与坐标系 EPSG:{epsg} 不符（坐标范围 {bbox}）。建议使用 EPSG:{suggested_epsg}",
+        "The coordinates carry zone {zone}, not the zone of EPSG:{epsg} (extent {bbox}). Use EPSG:{suggested_epsg}",
     ),
     "crs.outside_zone": (
-        "坐标距中央经线 {offset} 度，超出 EPSG:{epsg} 的分带范围（±{limit} 度，坐标范围 {bbox}）："
-        "带号或坐标系有误",
+        "坐标距中央经线 {offset} 度，超出 EPSG:{epsg} 的分带范围（±{limit} 度，坐标范围 {bbox}）：带号或坐标系有误",
         "The coordinates lie {offset}° from the central meridian, beyond the zone of "
         "EPSG:{epsg} (±{limit}°, extent {bbox}): wrong zone or wrong CRS",
     ),
     "crs.axis_swapped": (
-        "坐标的 X、Y 顺序颠倒（测量 X 为北坐标），坐标范围 {bbox}，坐标系 EPSG:{epsg}。"
-        "请交换 X、Y 后重新导入",
+        "坐标的 X、Y 顺序颠倒（测量 X 为北坐标），坐标范围 {bbox}，坐标系 EPSG:{epsg}。请交换 X、Y 后重新导入",
         "The X and Y coordinates are swapped (the survey X is the northing), extent {bbox}, "
         "EPSG:{epsg}. Swap X and Y and import again",
     ),
     "crs.degrees_in_projected": (
         "坐标系 EPSG:{epsg} 为投影坐标系，但坐标是经纬度（{bbox}）。应使用 EPSG:{suggested_epsg}",
-        "EPSG:{epsg} is a projected CRS but the coordinates are degrees ({bbox}). "
-        "Use EPSG:{suggested_epsg}",
+        "EPSG:{epsg} is a projected CRS but the coordinates are degrees ({bbox}). Use EPSG:{suggested_epsg}",
     ),
     "crs.projected_in_geographic": (
         "坐标系 EPSG:{epsg} 为经纬度坐标系，但坐标是投影坐标（{bbox}）。可能的坐标系：{candidates}",
-        "EPSG:{epsg} is a geographic CRS but the coordinates are projected ({bbox}). "
-        "Candidates: {candidates}",
+        "EPSG:{epsg} is a geographic CRS but the coordinates are projected ({bbox}). Candidates: {candidates}",
     ),
     "crs.outside_china": (
         "坐标超出中国范围（{bbox}，EPSG:{epsg}）：请检查坐标系",
         "The coordinates lie outside China ({bbox}, EPSG:{epsg}): check the CRS",
     ),
     "crs.invalid_easting": (
-        "横坐标不是高斯-克吕格东坐标（应为 0–1 000 000 或带号加 500 000 左右），"
-        "坐标范围 {bbox}，坐标系 EPSG:{epsg}",
+        "横坐标不是高斯-克吕格东坐标（应为 0–1 000 000 或带号加 500 000 左右），坐标范围 {bbox}，坐标系 EPSG:{epsg}",
         "The eastings are not Gauss-Krüger eastings (0–1 000 000, or the zone number "
         "followed by about 500 000), extent {bbox}, EPSG:{epsg}",
     ),

@@ -44,9 +44,7 @@ _SCHEME_HELP = (
 _FORMAT_HELP = "Output format: a table for people or JSON for scripts."
 
 SchemeOption = Annotated[str | None, typer.Option("--scheme", "-s", help=_SCHEME_HELP)]
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help=_FORMAT_HELP, case_sensitive=False)
-]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help=_FORMAT_HELP, case_sensitive=False)]
 
 
 # ------------------------------------------------------------------------ helpers
@@ -85,19 +83,14 @@ def _crosswalk_dict(entry: CrosswalkEntry) -> dict[str, Any]:
 
 
 def _label_dict(label: PlanLabel) -> dict[str, Any]:
-    return {
-        key: list(value) if isinstance(value, tuple) else value
-        for key, value in dataclasses.asdict(label).items()
-    }
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in dataclasses.asdict(label).items()}
 
 
 def _echo_json(payload: dict[str, Any]) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
-def _class_table(
-    title: str | None, items: tuple[LandUseClass, ...] | list[LandUseClass], lang: str
-) -> Table:
+def _class_table(title: str | None, items: tuple[LandUseClass, ...] | list[LandUseClass], lang: str) -> Table:
     table = Table(title=title, title_justify="left")
     for key in ("scheme", "code", "level", "name_zh", "name_en"):
         table.add_column(_t(f"ui.{key}", lang))
@@ -158,9 +151,7 @@ def search_command(
     ],
     scheme: SchemeOption = None,
     output: FormatOption = OutputFormat.table,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Show at most this many classes.")
-    ] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many classes.")] = 50,
 ) -> None:
     """Search classes by code, name or the label a supply plan uses."""
     lang = current_lang()
@@ -175,9 +166,7 @@ def search_command(
 
 @app.command("show")
 def show_command(
-    code: Annotated[
-        str, typer.Argument(help="The class code, leading zeros included (e.g. 0701).")
-    ],
+    code: Annotated[str, typer.Argument(help="The class code, leading zeros included (e.g. 0701).")],
     scheme: SchemeOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:

@@ -17,13 +17,13 @@ __all__ = ["emit", "emit_json", "err_console", "out_console", "write_atomic"]
 
 
 def out_console() -> Console:
-    """A console on stdout: results only (wide when piped, so tables do not fold)."""
+    """Return a console on stdout: results only (wide when piped, so tables do not fold)."""
     width = None if sys.stdout.isatty() else 200
     return Console(file=sys.stdout, soft_wrap=True, highlight=False, width=width)
 
 
 def err_console() -> Console:
-    """A console on stderr: notes, progress, errors."""
+    """Return a console on stderr: notes, progress, errors."""
     return Console(file=sys.stderr, highlight=False)
 
 

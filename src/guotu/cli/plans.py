@@ -17,7 +17,10 @@ from guotu.services.plans import read_plan
 
 __all__ = ["app"]
 
-app = typer.Typer(help="国有建设用地供应计划：提取与检查 / Supply plan documents: extract and check.", no_args_is_help=True)
+app = typer.Typer(
+    help="国有建设用地供应计划：提取与检查 / Supply plan documents: extract and check.",
+    no_args_is_help=True,
+)
 
 
 class ExtractFormat(StrEnum):
@@ -54,10 +57,23 @@ def _meta_lines(plan: SupplyPlan) -> list[str]:
 
 def _figures_table(plan: SupplyPlan) -> Table:
     table = Table(title=_t("ui.plan.figures"), show_lines=False)
-    for key in ("id", "value", "unit", "measure", "category", "codes", "district", "mode", "source", "qualifier", "context", "link"):
+    for key in (
+        "id",
+        "value",
+        "unit",
+        "measure",
+        "category",
+        "codes",
+        "district",
+        "mode",
+        "source",
+        "qualifier",
+        "context",
+        "link",
+    ):
         table.add_column(_t(f"ui.figure.{key}"), overflow="fold")
     for fig in plan.figures:
-        link = fig.equivalent_of and f"= {fig.equivalent_of}" or fig.share_of and f"% {fig.share_of}" or ""
+        link = (fig.equivalent_of and f"= {fig.equivalent_of}") or (fig.share_of and f"% {fig.share_of}") or ""
         table.add_row(
             fig.id,
             str(fig.value),
@@ -78,7 +94,12 @@ def _figures_table(plan: SupplyPlan) -> Table:
 @app.command("extract")
 def extract_command(
     file: Path = _FILE,
-    output_format: ExtractFormat = typer.Option(ExtractFormat.table, "--format", "-f", help="table (for people) or json (the stable contract)."),
+    output_format: ExtractFormat = typer.Option(
+        ExtractFormat.table,
+        "--format",
+        "-f",
+        help="table (for people) or json (the stable contract).",
+    ),
     output: Path | None = _OUTPUT,
 ) -> None:
     """Extract every figure of a plan document with its meaning and source."""
@@ -99,7 +120,15 @@ def _findings_text(plan: SupplyPlan) -> str:
     lang = current_lang()
     lines = _meta_lines(plan)
     counts = {s: sum(1 for f in plan.findings if f.severity.value == s) for s in ("error", "warning", "info")}
-    lines.append(_t("ui.summary", figures=len(plan.figures), errors=counts["error"], warnings=counts["warning"], infos=counts["info"]))
+    lines.append(
+        _t(
+            "ui.summary",
+            figures=len(plan.figures),
+            errors=counts["error"],
+            warnings=counts["warning"],
+            infos=counts["info"],
+        )
+    )
     lines.append("")
     if not plan.findings:
         lines.append(_t("ui.plan.no_findings"))
@@ -110,14 +139,21 @@ def _findings_text(plan: SupplyPlan) -> str:
         lines.append(f"[{severity}] {finding.rule} {text}")
         lines.append(f"    {_t('ui.report.legal_source')}: {finding.legal_source}  ({refs})")
     lines.append("")
-    lines.append(_t("ui.plan.checks") + ": " + "  ".join(f"{c['rule']} {_t('ui.check.' + c['status'])}" for c in plan.checks))
+    lines.append(
+        _t("ui.plan.checks") + ": " + "  ".join(f"{c['rule']} {_t('ui.check.' + c['status'])}" for c in plan.checks)
+    )
     return "\n".join(lines)
 
 
 @app.command("check")
 def check_command(
     file: Path = _FILE,
-    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json (the stable contract) or html (a report with the document and its figures highlighted)."),
+    output_format: CheckFormat = typer.Option(
+        CheckFormat.text,
+        "--format",
+        "-f",
+        help="text, json (the stable contract) or html (a report with the document and its figures highlighted).",
+    ),
     output: Path | None = _OUTPUT,
 ) -> None:
     """Check a plan document: sums, 亩/公顷, percentages, layout, housing rules.

@@ -46,9 +46,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"wOFF", "web font"),
 )
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
-# BMP and RIFF signatures are short enough to begin a line of text; require the
-# binary header bytes that follow them too.
-_WEAK_SIGNATURES = {b"BM": 14, b"RIFF": 12}
+# Short signatures that could begin a line of text: also require a NUL byte in the
+# binary header that follows them (a DOS/PE header always has one in 64 bytes).
+_WEAK_SIGNATURES = {b"MZ": 64, b"BM": 14, b"RIFF": 12}
 _FIB_MAGIC = 0xA5EC
 _FIB_ENCRYPTED = 0x0100
 

@@ -72,7 +72,9 @@ def canonical_unit(unit_text: str) -> str:
 
 _BEFORE_QUALIFIERS: Final = (
     (
-        re.compile(r"(?:控制在|不超过|不高于|不大于|最多|上限为?|限定在|严控在|不得超过|不得大于|不应超过|不宜超过|原则上不超过)(?:约)?$"),
+        re.compile(
+            r"(?:控制在|不超过|不高于|不大于|最多|上限为?|限定在|严控在|不得超过|不得大于|不应超过|不宜超过|原则上不超过)(?:约)?$"
+        ),
         "upper_bound",
     ),
     (re.compile(r"(?:不低于|不少于|至少|不小于|下限为?)(?:约)?$"), "lower_bound"),
@@ -86,7 +88,7 @@ _AFTER_QUALIFIERS: Final = (
 
 
 def qualifier_before(clause: str) -> str | None:
-    """The qualifier written just before a number (约, 控制在, 不低于 ...).
+    """Return the qualifier written just before a number (约, 控制在, 不低于 ...).
 
     Examples
     --------
@@ -101,7 +103,7 @@ def qualifier_before(clause: str) -> str | None:
 
 
 def qualifier_after(text: str) -> str | None:
-    """The qualifier written just after a figure (以内, 左右, 以上)."""
+    """Return the qualifier written just after a figure (以内, 左右, 以上)."""
     for pattern, name in _AFTER_QUALIFIERS:
         if pattern.match(text):
             return name
@@ -136,7 +138,7 @@ _SOURCE_RE: Final = re.compile(r"新增|存量")
 
 
 def find_mode(text: str) -> str | None:
-    """The supply mode named in ``text`` (the last one), or None.
+    """Return the supply mode named in ``text`` (the last one), or None.
 
     Examples
     --------
@@ -148,7 +150,7 @@ def find_mode(text: str) -> str | None:
 
 
 def find_source(text: str) -> str | None:
-    """新增 or 存量 named in ``text``, or None."""
+    """Return 新增 or 存量 named in ``text``, or None."""
     found = _SOURCE_RE.findall(text)
     return found[-1] if found else None
 
@@ -174,7 +176,7 @@ _NOT_PLACE_WORDS: Final = re.compile(r"用地|供应|计划|面积|规模|总量
 
 
 def find_district(text: str) -> str | None:
-    """The layout unit (district, town, zone) named at the start of a clause.
+    """Return the layout unit (district, town, zone) named at the start of a clause.
 
     ``text`` is the clause before a figure, with category names already removed.
 

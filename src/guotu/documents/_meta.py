@@ -35,7 +35,9 @@ _CN_YEAR_RE: Final = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)"
 _NEWS_PLACE_RE: Final = re.compile(
     r"([\u4e00-\u9fa5]{2,8}?(?:自治州|自治县|市|县|区|旗))(?:自然资源|人民政府|国土|规划和自然资源)"
 )
-_ISSUER_RE: Final = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|自然资源和规划局|自然资源局|国土资源局|自然资源和规划委员会))")
+_ISSUER_RE: Final = re.compile(
+    r"([\u4e00-\u9fa5]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|自然资源和规划局|自然资源局|国土资源局|自然资源和规划委员会))"
+)
 _ATTACHMENT_BLOCK_RE: Final = re.compile(r"附件[:：]?\s*(.+)")
 _ATTACHMENT_TITLE_RE: Final = re.compile(r"[\u4e00-\u9fa5\d（）()《》]{3,60}(?:表|计划|清单|图|方案|目录)")
 
@@ -70,7 +72,7 @@ def _status(compact: str, title: str | None) -> str | None:
     head = compact[:600]
     if _DRAFT_RE.search(head):
         return "draft"
-    if title and "调整" in title or _ADJUSTED_RE.search(head):
+    if (title and "调整" in title) or _ADJUSTED_RE.search(head):
         return "adjusted"
     published = _PUBLISHED_RE.search(compact)
     approved = _APPROVED_RE.search(compact)

@@ -135,9 +135,7 @@ def convert_to_docx(data: bytes, *, path: str, extension: str, settings: Documen
         source.write_bytes(data)
         profile = workdir / "profile"
         (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(
-            _PROFILE_SETTINGS, encoding="utf-8"
-        )
+        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         outdir = workdir / "out"
         command = [
             soffice,
@@ -155,7 +153,5 @@ def convert_to_docx(data: bytes, *, path: str, extension: str, settings: Documen
         output = _run(command, workdir=workdir, path=path, timeout=settings.timeout_seconds)
         result = outdir / "input.docx"
         if not result.is_file():
-            raise DocumentError(
-                "document.conversion_failed", path=path, reason=_failure_reason(output)
-            )
+            raise DocumentError("document.conversion_failed", path=path, reason=_failure_reason(output))
         return result.read_bytes()

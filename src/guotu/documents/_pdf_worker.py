@@ -10,7 +10,8 @@ pdfplumber, and writes one JSON object to stdout::
 
 It imports only the standard library and pdfplumber (not guotu), so it starts fast
 and a hostile PDF meets as little code as possible. Exit status 0 means the JSON is
-on stdout; anything else (a crash, a limit, ``MemoryError``) means no answer.
+on stdout; anything else (a crash, a signal from a limit, ``MemoryError``, a library
+that cannot be loaded under the limit) means no answer.
 
 Layout of each page's text: the lines outside ruled tables (``page.find_tables()``)
 and each table's rows, ordered top to bottom. A table is an empty line, one line
@@ -30,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 _Bbox = tuple[float, float, float, float]
-_MEMORY_ERROR_EXIT = 3
+_LIMIT_EXIT = 3
 
 
 def _limit_resources(memory: int, cpu: int) -> None:
@@ -104,8 +105,7 @@ def _page_text(page: Any) -> str:
     boxes = [_bbox(t.bbox) for t in tables]
     rest = page.filter(_outside_tables(boxes)) if boxes else page
     blocks: list[tuple[float, int, list[str]]] = [
-        (float(line["top"]), 0, [line["text"]])
-        for line in rest.extract_text_lines(strip=True, return_chars=False)
+        (float(line["top"]), 0, [line["text"]]) for line in rest.extract_text_lines(strip=True, return_chars=False)
     ]
     for table in tables:
         rows = ["\t".join(_cell_text(c) for c in row) for row in table.extract()]
@@ -176,15 +176,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     _limit_resources(args.memory, args.cpu)
     data = sys.stdin.buffer.read()
     try:
-        import pdfplumber  # noqa: F401  - imported before writes are forbidden
-
-        _forbid_file_writes()
+        import pdfplumber  # noqa: F401  - imported before file writes are forbidden
+    except (ImportError, MemoryError) as exc:
+        sys.stderr.write(f"cannot import pdfplumber: {exc}\n")
+        return _LIMIT_EXIT
+    _forbid_file_writes()
+    try:
         result = _extract(data, args.max_pages)
-    except MemoryError:
-        return _MEMORY_ERROR_EXIT
     except Exception as exc:
-        if _caused_by(exc, MemoryError):
-            return _MEMORY_ERROR_EXIT
+        # Under the address-space limit, running out of memory also shows up as a
+        # lazy import failing to map a shared library.
+        if _caused_by(exc, MemoryError) or _caused_by(exc, ImportError):
+            sys.stderr.write(f"resource limit: {exc!r}\n")
+            return _LIMIT_EXIT
         result = {"status": "corrupt", "pages": 0, "reason": _reason(exc)}
     sys.stdout.write(json.dumps(result))
     sys.stdout.flush()

@@ -11,12 +11,18 @@ meaning is its equivalent, a percentage cell is the share of the area cell besid
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Protocol
 
-from guotu.documents._lexicon import CONTEXT_RE, canonical_unit, find_district, find_mode, find_source
+from guotu.documents._lexicon import (
+    CONTEXT_RE,
+    canonical_unit,
+    find_district,
+    find_mode,
+    find_source,
+)
 from guotu.documents.text import Line, TextView
 from guotu.domain.classification import PlanLabel, find_plan_labels
 from guotu.domain.numerals import parse_chinese_numeral, parse_number
@@ -26,9 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["read_table"]
 
-_UNIT_IN_TEXT: Final = re.compile(
-    r"(万公顷|万平方米|平方千米|平方公里|平方米|万亩|公顷|hm2|hm²|亩|%|占比|比例|比重)"
-)
+_UNIT_IN_TEXT: Final = re.compile(r"(万公顷|万平方米|平方千米|平方公里|平方米|万亩|公顷|hm2|hm²|亩|%|占比|比例|比重)")
 _NUMBER_CELL: Final = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 _TOTAL_CELL: Final = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|总量|共计|全[市县区]合计|全[市县区]|计划总量)$")
 _SKIP_COLUMN: Final = re.compile(r"序号|编号|备注|说明|宗地|位置|四至|时间|季度|容积率")
@@ -81,7 +85,10 @@ def _meaning(text: str, district_in: Callable[[str], str | None] = find_district
     meaning.district = district_in(masked)
     meaning.mode = find_mode(clean)
     meaning.source = find_source(clean)
-    meaning.total = bool(_TOTAL_CELL.match(re.sub(r"[(（].*?[)）]", "", clean))) or clean in {"合计", "总计"}
+    meaning.total = bool(_TOTAL_CELL.match(re.sub(r"[(（].*?[)）]", "", clean))) or clean in {
+        "合计",
+        "总计",
+    }
     meaning.context = bool(CONTEXT_RE.search(clean)) or bool(re.search(r"(?:19|20)\d{2}年(?!度计划)", clean))
     meaning.change = bool(re.search(r"增减|变化|增加|减少|调增|调减|差额", clean))
     return meaning
@@ -162,9 +169,7 @@ def _merge(row: _Meaning, col: _Meaning, heading: _Meaning) -> _Meaning:
     return out
 
 
-def _heading_meaning(
-    view: TextView, caption: list[Line], headings: list[_HeadingLike]
-) -> _Meaning:
+def _heading_meaning(view: TextView, caption: list[Line], headings: Sequence[_HeadingLike]) -> _Meaning:
     meaning = _Meaning()
     for heading in headings:
         meaning.label = heading.label or meaning.label
@@ -193,7 +198,7 @@ def read_table(
     view: TextView,
     lines: list[Line],
     caption: list[Line],
-    headings: list[_HeadingLike],
+    headings: Sequence[_HeadingLike],
     offset: int,
     district_in: Callable[[str], str | None] = find_district,
 ) -> list[RawFigure]:
@@ -228,9 +233,7 @@ def read_table(
             continue
         label_text = "".join(view.compact[a:b] for a, b in cells[:first_numeric])
         row = _meaning(label_text, district_in)
-        trailing = "".join(
-            view.compact[a:b] for a, b in cells[first_numeric:] if not _is_number(view.compact[a:b])
-        )
+        trailing = "".join(view.compact[a:b] for a, b in cells[first_numeric:] if not _is_number(view.compact[a:b]))
         row.mode = row.mode or find_mode(trailing)
         row.source = row.source or find_source(trailing)
         if row.skip and not row.label:
@@ -276,9 +279,7 @@ def _link_row(row: list[tuple[int, RawFigure, _Meaning]], offset: int) -> None:
     areas: list[tuple[int, int, RawFigure, _Meaning]] = []
     for index, (col, fig, meaning) in enumerate(row):
         if fig.unit == "%":
-            base = next(
-                (i for i, c, f, m in reversed(areas) if c < col and f.equivalent_of is None), None
-            )
+            base = next((i for i, c, f, m in reversed(areas) if c < col and f.equivalent_of is None), None)
             if base is not None:
                 fig.share_of = offset + base
             else:
@@ -286,9 +287,12 @@ def _link_row(row: list[tuple[int, RawFigure, _Meaning]], offset: int) -> None:
             continue
         twin = next(
             (
-                i for i, c, f, m in reversed(areas)
-                if f.unit != fig.unit and f.equivalent_of is None
-                and (m.label, m.district, m.mode, m.source) == (meaning.label, meaning.district, meaning.mode, meaning.source)
+                i
+                for i, c, f, m in reversed(areas)
+                if f.unit != fig.unit
+                and f.equivalent_of is None
+                and (m.label, m.district, m.mode, m.source)
+                == (meaning.label, meaning.district, meaning.mode, meaning.source)
             ),
             None,
         )

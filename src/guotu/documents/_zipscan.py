@@ -147,9 +147,7 @@ def _check_part_name(name: str, path: str) -> None:
         raise _unsafe(path, f"embedded object or control ({name})")
 
 
-def iter_entry(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, path: str, budget: list[int]
-) -> Iterator[bytes]:
+def iter_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, path: str, budget: list[int]) -> Iterator[bytes]:
     """Yield an entry's bytes in chunks, counting them against ``budget``.
 
     Parameters
@@ -180,9 +178,7 @@ def iter_entry(
                     raise _limit(path, f"more than {MAX_TOTAL_BYTES} bytes uncompressed")
                 yield chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
-        raise DocumentError(
-            "document.corrupt", path=path, reason=f"{info.filename}: {exc}"
-        ) from None
+        raise DocumentError("document.corrupt", path=path, reason=f"{info.filename}: {exc}") from None
 
 
 class _MarkerScanner:
@@ -283,9 +279,7 @@ def _check_magic(head: bytes, name: str, path: str) -> None:
         raise _unsafe(path, f"embedded OLE object ({name})")
 
 
-def _parse(
-    parser: xml.parsers.expat.XMLParserType, chunk: bytes, name: str, path: str, *, final: bool
-) -> None:
+def _parse(parser: xml.parsers.expat.XMLParserType, chunk: bytes, name: str, path: str, *, final: bool) -> None:
     try:
         parser.Parse(chunk, final)
     except xml.parsers.expat.ExpatError as exc:

@@ -146,9 +146,7 @@ def _check_kind(detected: _detect.Detected, *, extension: str, path: str) -> Non
         return  # let the decoder say whether it is binary or an unknown encoding
     if detected.kind in (_detect.UNSUPPORTED, _detect.UNKNOWN):
         raise DocumentError("document.unsupported_type", path=path, detected=detected.label)
-    raise DocumentError(
-        "document.type_mismatch", path=path, extension=extension, detected=detected.label
-    )
+    raise DocumentError("document.type_mismatch", path=path, extension=extension, detected=detected.label)
 
 
 def _read_txt(data: bytes, path: str, settings: DocumentSettings) -> _Extracted:
@@ -195,9 +193,7 @@ def _check_has_text(extracted: _Extracted, text: str, *, extension: str, path: s
     raise DocumentError("document.empty", path=path)
 
 
-def read_document(
-    path: str | os.PathLike[str], *, settings: DocumentSettings | None = None
-) -> DocumentText:
+def read_document(path: str | os.PathLike[str], *, settings: DocumentSettings | None = None) -> DocumentText:
     r"""Read a plan document to text.
 
     The file is only read, never modified; LibreOffice and the PDF worker see a

@@ -72,7 +72,7 @@ def _is_table_row(line: str) -> bool:
 
 
 def _looks_like_header(line: str, next_line: str | None) -> bool:
-    """A label-only line right above a table row, with as many cells, is its header."""
+    """Tell whether a label-only line right above a table row is its header."""
     if next_line is None or not _is_table_row(next_line):
         return False
     stripped = line.strip()
@@ -88,7 +88,7 @@ def _classify_lines(lines: list[str]) -> list[str]:
     kinds: list[str] = []
     for i, line in enumerate(lines):
         nxt = next((ln for ln in lines[i + 1 :] if ln.strip()), None)
-        if _MARKDOWN_RULE.match(line) and "|" in line or re.fullmatch(r"\s*[-*]{3,}\s*", line):
+        if (_MARKDOWN_RULE.match(line) and "|" in line) or re.fullmatch(r"\s*[-*]{3,}\s*", line):
             kinds.append("blank")
         elif not line.strip():
             kinds.append("blank")
@@ -186,7 +186,7 @@ class TextView:
         return self.offsets[start], self.offsets[end - 1] + 1
 
     def original_text(self, start: int, end: int) -> str:
-        """The original characters behind the compact span ``[start, end)``."""
+        """Return the original characters behind the compact span ``[start, end)``."""
         a, b = self.original_span(start, end)
         return self.original[a:b]
 

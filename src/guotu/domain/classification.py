@@ -126,8 +126,7 @@ SCHEMES: Final = (
     Scheme(
         GTKJ2023,
         "国土空间调查、规划、用途管制用地用海分类（2023）",
-        "Land and sea use classification for territorial spatial survey, planning "
-        "and use control (2023)",
+        "Land and sea use classification for territorial spatial survey, planning and use control (2023)",
     ),
     Scheme(
         GBT21010,
@@ -357,9 +356,7 @@ def _crosswalk_index() -> Mapping[tuple[str, str, str], tuple[CrosswalkEntry, ..
                 confidence=entry.confidence,
                 note=entry.note,
             )
-            index.setdefault(
-                (reverse.from_scheme, reverse.from_code, reverse.to_scheme), []
-            ).append(reverse)
+            index.setdefault((reverse.from_scheme, reverse.from_code, reverse.to_scheme), []).append(reverse)
     return MappingProxyType({key: tuple(rows) for key, rows in index.items()})
 
 
@@ -398,9 +395,7 @@ def resolve_scheme(name: str) -> str:
     """
     scheme = _SCHEME_ALIASES.get(_scheme_key(name))
     if scheme is None:
-        raise InvalidInputError(
-            "classification.scheme_unknown", scheme=name, choices=", ".join(_SCHEME_IDS)
-        )
+        raise InvalidInputError("classification.scheme_unknown", scheme=name, choices=", ".join(_SCHEME_IDS))
     return scheme
 
 

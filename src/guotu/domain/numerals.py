@@ -30,17 +30,13 @@ __all__ = [
 #: Full-width ASCII forms (U+FF01–U+FF5E) to ASCII, one character for one, so that
 #: offsets are unchanged. The full-width comma stays: it separates clauses in
 #: Chinese text and must not read as a thousands separator.
-FULLWIDTH_TABLE: Final = {
-    code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code != 0xFF0C
-} | {0x3000: 0x20}
+FULLWIDTH_TABLE: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if code != 0xFF0C} | {0x3000: 0x20}
 
 #: An Arabic number: optional thousands separators, optional decimals.
 ARABIC_NUMBER: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _DIGITS: Final = "零〇一二两三四五六七八九"
 #: A Chinese numeral with at least one digit character (十 alone counts: 十二).
-CHINESE_NUMBER: Final = (
-    rf"(?:[{_DIGITS}十百千万亿]*[{_DIGITS}十][{_DIGITS}十百千万亿]*)(?:点[{_DIGITS}]+)?"
-)
+CHINESE_NUMBER: Final = rf"(?:[{_DIGITS}十百千万亿]*[{_DIGITS}十][{_DIGITS}十百千万亿]*)(?:点[{_DIGITS}]+)?"
 
 _DIGIT_VALUE: Final = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _SMALL_UNITS: Final = {"十": 10, "百": 100, "千": 1000}

@@ -183,9 +183,7 @@ class SupplyPlan:
                 return fig
         raise KeyError(figure_id)
 
-    def with_findings(
-        self, findings: tuple[Finding, ...], checks: tuple[dict[str, Any], ...] = ()
-    ) -> SupplyPlan:
+    def with_findings(self, findings: tuple[Finding, ...], checks: tuple[dict[str, Any], ...] = ()) -> SupplyPlan:
         """Return a copy carrying ``findings`` (and the list of checks run)."""
         return replace(self, findings=findings, checks=checks)
 

@@ -237,7 +237,14 @@ def _groups(index: _PlanIndex, unit: str) -> Iterable[_Group]:
             yield _Group("C1", tuple(categories), total, "各类用地面积", "The land-use categories")
         districts = parts_where(lambda k: k[0] is None and k[1] is not None and k[2:] == (None, None))
         if len(districts) >= 2:
-            yield _Group("C3", tuple(districts), total, "各区县（乡镇、片区）供应面积", "The districts/towns", True)
+            yield _Group(
+                "C3",
+                tuple(districts),
+                total,
+                "各区县（乡镇、片区）供应面积",
+                "The districts/towns",
+                True,
+            )
     # Splits by mode and by source of any quantity.
     for base_key in keys:
         base = index.table[(base_key, unit)][0]
@@ -245,13 +252,29 @@ def _groups(index: _PlanIndex, unit: str) -> Iterable[_Group]:
         if category is not None and category[0] == "housing":
             continue
         if mode is None:
-            modes = parts_where(lambda k: k[0] == category and k[1] == district and k[2] is not None and k[3] == source)
+            modes = parts_where(
+                lambda k, c=category, d=district, s=source: k[0] == c and k[1] == d and k[2] is not None and k[3] == s
+            )
             if len({p.mode for p in modes}) >= 2:
-                yield _Group("C2", tuple(modes), base, f"{_what(base)}按供应方式（出让、划拨、租赁）的面积", f"The supply modes of {_what(base, 'en')}")
+                yield _Group(
+                    "C2",
+                    tuple(modes),
+                    base,
+                    f"{_what(base)}按供应方式（出让、划拨、租赁）的面积",
+                    f"The supply modes of {_what(base, 'en')}",
+                )
         if source is None:
-            sources = parts_where(lambda k: k[0] == category and k[1] == district and k[2] == mode and k[3] is not None)
+            sources = parts_where(
+                lambda k, c=category, d=district, m=mode: k[0] == c and k[1] == d and k[2] == m and k[3] is not None
+            )
             if {p.source for p in sources} == {"新增", "存量"}:
-                yield _Group("C2", tuple(sources), base, f"{_what(base)}新增与存量建设用地", f"New and existing land of {_what(base, 'en')}")
+                yield _Group(
+                    "C2",
+                    tuple(sources),
+                    base,
+                    f"{_what(base)}新增与存量建设用地",
+                    f"New and existing land of {_what(base, 'en')}",
+                )
     # Layout: district × category.
     district_names = {k[1] for k in keys if k[1] is not None}
     if len(district_names) >= 2:
@@ -263,16 +286,32 @@ def _groups(index: _PlanIndex, unit: str) -> Iterable[_Group]:
             if cells:
                 base = index.table[(key, unit)][0]
                 name = base.category or ""
-                yield _Group("C3", tuple(cells), base, f"{name}在各区县（乡镇）的面积", f"{name} across the districts", True)
+                yield _Group(
+                    "C3",
+                    tuple(cells),
+                    base,
+                    f"{name}在各区县（乡镇）的面积",
+                    f"{name} across the districts",
+                    True,
+                )
         for name in sorted(district_names):
             district_total = index.get((None, name, None, None), unit)
             if district_total is None:
                 continue
             cells = _without_nested(
-                parts_where(lambda k, d=name: k[0] is not None and k[0][0] == "category" and k[1] == d and k[2:] == (None, None))
+                parts_where(
+                    lambda k, d=name: k[0] is not None and k[0][0] == "category" and k[1] == d and k[2:] == (None, None)
+                )
             )
             if cells:
-                yield _Group("C3", tuple(cells), district_total, f"{name}各类用地面积", f"The categories of {name}", True)
+                yield _Group(
+                    "C3",
+                    tuple(cells),
+                    district_total,
+                    f"{name}各类用地面积",
+                    f"The categories of {name}",
+                    True,
+                )
 
 
 # --- conversions (C4) ---------------------------------------------------------------------
@@ -389,8 +428,7 @@ def _share_findings(figures: Sequence[Figure], index: _PlanIndex) -> Iterable[tu
         lo_q, hi_q = units.quantize(low, decimals), units.quantize(high, decimals)
         name_zh = part.category or part.mode or part.source or part.district or "该项"
         base_zh = (
-            f"{share.value}% 对应 {part.value} {part.unit} ÷ {parent.value} {parent.unit}"
-            f" = {evidence['computed']}%"
+            f"{share.value}% 对应 {part.value} {part.unit} ÷ {parent.value} {parent.unit} = {evidence['computed']}%"
         )
         base_en = (
             f"{share.value} % stands for {part.value} / {parent.value} {_unit_en(parent.unit)}"
@@ -428,6 +466,7 @@ def _share_findings(figures: Sequence[Figure], index: _PlanIndex) -> Iterable[tu
 
 def _top_level(items: list[Figure]) -> list[Figure]:
     names = [i.category or "" for i in items]
+
     # 保障性安居工程 holds 廉租/经适/公租/棚改/限价; 商品住房 holds 中小套型. Other
     # sub-items (保障性住房, 保障性租赁住房, 其他商品住房 ...) are siblings.
     def parent_value(pattern: str) -> Decimal | None:
@@ -440,7 +479,10 @@ def _top_level(items: list[Figure]) -> list[Figure]:
         (i.value for i, n in zip(items, names, strict=True) if _SUBSIDISED_CHILD.search(n) and "保障性租赁" not in n),
         Decimal(0),
     )
-    small = sum((i.value for i, n in zip(items, names, strict=True) if _SMALL_UNIT_CHILD.search(n)), Decimal(0))
+    small = sum(
+        (i.value for i, n in zip(items, names, strict=True) if _SMALL_UNIT_CHILD.search(n)),
+        Decimal(0),
+    )
     # A parent holds its children, so it is at least as large as they are together.
     has_subsidised_parent = subsidised is not None and subsidised >= subsidised_children
     has_commercial_parent = commercial is not None and commercial >= small
@@ -454,11 +496,12 @@ def _top_level(items: list[Figure]) -> list[Figure]:
     return kept
 
 
-def _housing_findings(index: _PlanIndex, params: PlanCheckParams, figures: Sequence[Figure]) -> Iterable[tuple[str, Finding | None, str]]:
+def _housing_findings(
+    index: _PlanIndex, params: PlanCheckParams, figures: Sequence[Figure]
+) -> Iterable[tuple[str, Finding | None, str]]:
     for unit in index.units():
         residential = next(
-            (index.table[(k, unit)][0] for k in index.keys(unit)
-             if _is_residential(k) and k[1:] == (None, None, None)),
+            (index.table[(k, unit)][0] for k in index.keys(unit) if _is_residential(k) and k[1:] == (None, None, None)),
             None,
         )
         # Housing sub-items of the whole jurisdiction; a mode on the row (保障性住房
@@ -474,41 +517,83 @@ def _housing_findings(index: _PlanIndex, params: PlanCheckParams, figures: Seque
             continue
         for item in items:
             if item.value > residential.value:
-                yield "C6", Finding(
-                    rule="C6",
-                    severity=Severity.ERROR,
-                    message_zh=f"{item.category} {item.value} {unit} 超过住宅用地 {residential.value} {unit}。",
-                    message_en=f"{item.category} ({item.value} {_unit_en(unit)}) exceeds residential land ({residential.value} {_unit_en(unit)}).",
-                    evidence={"stated": str(residential.value), "computed": str(item.value), "difference": _fmt(item.value - residential.value), "unit": unit},
-                    figures=(item.id, residential.id),
-                    legal_source=rule("C6").legal_source,
-                ), "fail"
+                yield (
+                    "C6",
+                    Finding(
+                        rule="C6",
+                        severity=Severity.ERROR,
+                        message_zh=f"{item.category} {item.value} {unit} 超过住宅用地 {residential.value} {unit}。",
+                        message_en=(
+                            f"{item.category} ({item.value} {_unit_en(unit)}) exceeds "
+                            f"residential land ({residential.value} {_unit_en(unit)})."
+                        ),
+                        evidence={
+                            "stated": str(residential.value),
+                            "computed": str(item.value),
+                            "difference": _fmt(item.value - residential.value),
+                            "unit": unit,
+                        },
+                        figures=(item.id, residential.id),
+                        legal_source=rule("C6").legal_source,
+                    ),
+                    "fail",
+                )
         top = _top_level(items)
         total = sum((i.value for i in top), Decimal(0))
         if len(top) >= 2 and total > residential.value + sum(units.ulp(i.value) for i in top):
-            yield "C6", Finding(
-                rule="C6",
-                severity=Severity.ERROR,
-                message_zh=f"住房子项合计 {_fmt(total)} {unit}，超过住宅用地 {residential.value} {unit}。",
-                message_en=f"The housing sub-items total {_fmt(total)} {_unit_en(unit)}, more than the residential land of {residential.value} {_unit_en(unit)}.",
-                evidence={"stated": str(residential.value), "computed": _fmt(total), "difference": _fmt(total - residential.value), "unit": unit},
-                figures=(residential.id, *(i.id for i in top)),
-                legal_source=rule("C6").legal_source,
-            ), "fail"
+            yield (
+                "C6",
+                Finding(
+                    rule="C6",
+                    severity=Severity.ERROR,
+                    message_zh=f"住房子项合计 {_fmt(total)} {unit}，超过住宅用地 {residential.value} {unit}。",
+                    message_en=(
+                        f"The housing sub-items total {_fmt(total)} {_unit_en(unit)}, more "
+                        f"than the residential land of {residential.value} {_unit_en(unit)}."
+                    ),
+                    evidence={
+                        "stated": str(residential.value),
+                        "computed": _fmt(total),
+                        "difference": _fmt(total - residential.value),
+                        "unit": unit,
+                    },
+                    figures=(residential.id, *(i.id for i in top)),
+                    legal_source=rule("C6").legal_source,
+                ),
+                "fail",
+            )
         decimals = max(units.decimals_of(i.value) for i in top)
-        tolerance = sum((Decimal(1).scaleb(-max(units.decimals_of(i.value), decimals)) for i in top), Decimal(0)) + units.ulp(residential.value)
+        tolerance = sum(
+            (Decimal(1).scaleb(-max(units.decimals_of(i.value), decimals)) for i in top), Decimal(0)
+        ) + units.ulp(residential.value)
         difference = total - residential.value
         complete = any(_COMPLETE_HOUSING.search(i.category or "") for i in top)
         if difference > tolerance or (complete and difference < -tolerance):
-            yield "H4", Finding(
-                rule="H4",
-                severity=Severity.ERROR,
-                message_zh=f"住房子项之和为 {_fmt(total)} {unit}，与住宅用地 {residential.value} {unit} 相差 {_fmt(difference)} {unit}。",
-                message_en=f"The housing sub-items add up to {_fmt(total)} {_unit_en(unit)}, {_fmt(difference)} off the residential land of {residential.value} {_unit_en(unit)}.",
-                evidence={"stated": str(residential.value), "computed": _fmt(total), "difference": _fmt(difference), "tolerance": _fmt(tolerance), "unit": unit},
-                figures=(residential.id, *(i.id for i in top)),
-                legal_source=rule("H4").legal_source,
-            ), "fail"
+            yield (
+                "H4",
+                Finding(
+                    rule="H4",
+                    severity=Severity.ERROR,
+                    message_zh=(
+                        f"住房子项之和为 {_fmt(total)} {unit}，与住宅用地 {residential.value} "
+                        f"{unit} 相差 {_fmt(difference)} {unit}。"
+                    ),
+                    message_en=(
+                        f"The housing sub-items add up to {_fmt(total)} {_unit_en(unit)}, {_fmt(difference)} "
+                        f"off the residential land of {residential.value} {_unit_en(unit)}."
+                    ),
+                    evidence={
+                        "stated": str(residential.value),
+                        "computed": _fmt(total),
+                        "difference": _fmt(difference),
+                        "tolerance": _fmt(tolerance),
+                        "unit": unit,
+                    },
+                    figures=(residential.id, *(i.id for i in top)),
+                    legal_source=rule("H4").legal_source,
+                ),
+                "fail",
+            )
         else:
             yield "H4", None, "pass"
         counted = _top_level([i for i in items if _H3_WORDS.search(i.category or "")])
@@ -522,32 +607,52 @@ def _housing_findings(index: _PlanIndex, params: PlanCheckParams, figures: Seque
         pct = units.quantize(share * 100, 2)
         floor_pct = units.quantize(params.housing_share_floor * 100, 0)
         ok = share >= params.housing_share_floor
-        yield "H3", Finding(
-            rule="H3",
-            severity=Severity.INFO if ok else Severity.ERROR,
-            message_zh=(
-                f"保障性住房、棚户区改造和中小套型普通商品住房用地合计 {_fmt(guaranteed)} {unit}，占住宅用地 "
-                f"{residential.value} {unit} 的 {pct}%，{'不低于' if ok else '低于'} {floor_pct}%。"
+        yield (
+            "H3",
+            Finding(
+                rule="H3",
+                severity=Severity.INFO if ok else Severity.ERROR,
+                message_zh=(
+                    f"保障性住房、棚户区改造和中小套型普通商品住房用地合计 {_fmt(guaranteed)} {unit}，占住宅用地 "
+                    f"{residential.value} {unit} 的 {pct}%，{'不低于' if ok else '低于'} {floor_pct}%。"
+                ),
+                message_en=(
+                    f"Guaranteed, redevelopment and small-unit housing land is {_fmt(guaranteed)} {_unit_en(unit)}, "
+                    f"{pct} % of residential land ({residential.value} {_unit_en(unit)}), "
+                    f"{'at least' if ok else 'below'} the {floor_pct} % floor."
+                ),
+                evidence={
+                    "stated": str(residential.value),
+                    "computed": _fmt(guaranteed),
+                    "share": str(pct),
+                    "threshold": str(floor_pct),
+                    "unit": unit,
+                },
+                figures=(residential.id, *(i.id for i in counted)),
+                legal_source=rule("H3").legal_source,
             ),
-            message_en=(
-                f"Guaranteed, redevelopment and small-unit housing land is {_fmt(guaranteed)} {_unit_en(unit)}, "
-                f"{pct} % of residential land ({residential.value} {_unit_en(unit)}), "
-                f"{'at least' if ok else 'below'} the {floor_pct} % floor."
-            ),
-            evidence={"stated": str(residential.value), "computed": _fmt(guaranteed), "share": str(pct), "threshold": str(floor_pct), "unit": unit},
-            figures=(residential.id, *(i.id for i in counted)),
-            legal_source=rule("H3").legal_source,
-        ), "pass" if ok else "fail"
+            "pass" if ok else "fail",
+        )
         return
-    if any(f.unit == "%" and f.measure == "other" and f.value in (Decimal(70), Decimal("70.0")) and "住" in f.text for f in figures):
-        yield "H3", Finding(
-            rule="H3",
-            severity=Severity.INFO,
-            message_zh="文中规定了住房用地 70% 比例要求，但未列出住房子项面积，无法核算。",
-            message_en="The text states the 70 % housing rule but gives no housing sub-item areas, so it cannot be checked.",
-            evidence={},
-            legal_source=rule("H3").legal_source,
-        ), "n/a"
+    if any(
+        f.unit == "%" and f.measure == "other" and f.value in (Decimal(70), Decimal("70.0")) and "住" in f.text
+        for f in figures
+    ):
+        yield (
+            "H3",
+            Finding(
+                rule="H3",
+                severity=Severity.INFO,
+                message_zh="文中规定了住房用地 70% 比例要求，但未列出住房子项面积，无法核算。",
+                message_en=(
+                    "The text states the 70 % housing rule but gives no "
+                    "housing sub-item areas, so it cannot be checked."
+                ),
+                evidence={},
+                legal_source=rule("H3").legal_source,
+            ),
+            "n/a",
+        )
 
 
 # --- duplicates (D1), year (C7), qualifiers (C8) -------------------------------------------
@@ -563,8 +668,16 @@ def _duplicate_findings(index: _PlanIndex) -> Iterable[Finding]:
                 rule="D1",
                 severity=Severity.WARNING,
                 message_zh=f"{what}在文中出现两次，数值不同：{first.value} 与 {other.value} {unit}。",
-                message_en=f"The same quantity ({what}) is stated twice with different values: {first.value} and {other.value} {_unit_en(unit)}.",
-                evidence={"stated": str(first.value), "computed": str(other.value), "difference": _fmt(other.value - first.value), "unit": unit},
+                message_en=(
+                    f"The same quantity ({what}) is stated twice with different "
+                    f"values: {first.value} and {other.value} {_unit_en(unit)}."
+                ),
+                evidence={
+                    "stated": str(first.value),
+                    "computed": str(other.value),
+                    "difference": _fmt(other.value - first.value),
+                    "unit": unit,
+                },
                 figures=(first.id, other.id),
                 legal_source=rule("D1").legal_source,
             )
@@ -593,7 +706,9 @@ def _year_findings(plan: SupplyPlan) -> Iterable[Finding]:
             rule="C7",
             severity=Severity.INFO,
             message_zh=f"计划于 {plan.date} 印发，晚于第一季度（国土资发〔2010〕117号要求一季度前公布）。",
-            message_en=f"The plan was issued on {plan.date}, after the first quarter in which plans are normally published.",
+            message_en=(
+                f"The plan was issued on {plan.date}, after the first quarter in which plans are normally published."
+            ),
             evidence={"stated": plan.date},
             legal_source=rule("C7").legal_source,
         )
@@ -603,11 +718,23 @@ def _qualifier_findings(plan: SupplyPlan) -> Iterable[Finding]:
     counts = Counter(f.qualifier for f in plan.figures if f.qualifier and f.is_planned_area)
     if not counts:
         return
-    names = {"approximate": ("约数", "approximate"), "upper_bound": ("上限", "upper bounds"), "lower_bound": ("下限", "lower bounds")}
+    names = {
+        "approximate": ("约数", "approximate"),
+        "upper_bound": ("上限", "upper bounds"),
+        "lower_bound": ("下限", "lower bounds"),
+    }
     zh = "；".join(f"{names[q][0]} {n} 个" for q, n in counts.items())
     en = "; ".join(f"{n} {names[q][1]}" for q, n in counts.items())
-    totals = [f for f in plan.figures if f.is_planned_area and f.category is None and f.district is None and f.mode is None and f.qualifier]
-    extra_zh = f"；供应总量 {totals[0].value} {totals[0].unit} 为{names[totals[0].qualifier or 'approximate'][0]}" if totals else ""
+    totals = [
+        f
+        for f in plan.figures
+        if f.is_planned_area and f.category is None and f.district is None and f.mode is None and f.qualifier
+    ]
+    extra_zh = (
+        f"；供应总量 {totals[0].value} {totals[0].unit} 为{names[totals[0].qualifier or 'approximate'][0]}"
+        if totals
+        else ""
+    )
     yield Finding(
         rule="C8",
         severity=Severity.INFO,

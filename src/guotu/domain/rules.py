@@ -37,7 +37,13 @@ RULES: Final[dict[str, Rule]] = {
     r.id: r
     for r in (
         Rule("C1", "分类面积之和等于总量", "Categories sum to the total", _DERIVED, "derived"),
-        Rule("C2", "新增与存量之和等于总量", "New plus existing equals the total", _DERIVED, "derived"),
+        Rule(
+            "C2",
+            "新增与存量之和等于总量",
+            "New plus existing equals the total",
+            _DERIVED,
+            "derived",
+        ),
         Rule(
             "C3",
             "布局（区县、乡镇）面积之和等于总量及分类面积",

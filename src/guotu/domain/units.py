@@ -108,7 +108,7 @@ def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 
 def decimals_of(value: Decimal) -> int:
-    """Number of decimals a value was written with (``Decimal('1.80')`` → 2).
+    """Return the number of decimals a value was written with (``Decimal('1.80')`` → 2).
 
     Examples
     --------

@@ -20,9 +20,18 @@ Because ``2 sin(kΔB/2) cos(kBm) = sin(kB2) − sin(kB1)``, step 3 is computed a
 trigonometry. ΔL is measured from each ring's first vertex instead of a fixed
 meridian (the choice cancels on a closed ring, §5.2) to keep the terms small.
 
-Against Karney's geodesic area (pyproj ``Geod``) of the same polygons densified in
-the Gauss-Krüger plane, the result agrees to better than 1e-9 relative, or 0.01 m²
-(see ``tests/geo/test_area.py`` and the module's measured figures there).
+Accuracy, measured against Karney's geodesic area (pyproj ``Geod``) of the same
+polygons densified in the Gauss-Krüger plane (``tests/geo/test_area.py``):
+
+* with 10 m segments, within 1e-9 relative or 0.01 m² for 100 m … 50 km polygons
+  up to 200 km from the central meridian; the rest is the truncation of the series
+  (~2e-10 relative at 140 km from the CM, ~5e-10 at 200 km in a 6° zone);
+* the series reads an edge as linear in latitude and longitude, not straight in the
+  plane: on a 100 m oblique edge that is worth ~0.005–0.016 m² (what the official
+  tools compute, since they do not densify). The default ``max_segment_m=100``
+  therefore matches those tools on parcels and fixes long boundaries; pass 10 m
+  (about twice the time on parcels) when 0.001 m² consistency matters, for example
+  when overlay pieces must add up to their parcel.
 
 Planar (Gauss-plane) area is for internal use only: it overstates the ellipsoidal
 area by the squared scale factor (1e-5 at 20 km from the central meridian, 5e-4 at
@@ -84,6 +93,9 @@ _SE: Final = (5 / 2304) * _E2**4
 #: ``max_segment_m`` on the ground.
 _MAX_METRES_PER_DEGREE: Final = math.pi * _C / 180.0
 
+#: Vertices per block in the series (see _vertex_terms).
+_BLOCK: Final = 65_536
+
 #: Decimal context of the adjustment: exact for any realistic number of parts.
 _CONTEXT: Final = Context(prec=50)
 
@@ -118,23 +130,20 @@ def _validate(flat: npt.NDArray[np.object_]) -> None:
         index = int(bad[0])
         if type_ids[index] == -1:
             raise GeometryError("geometry.empty", index=index)
-        raise GeometryError(
-            "geometry.not_polygon", index=index, geom_type=_TYPE_NAMES[int(type_ids[index])]
-        )
+        raise GeometryError("geometry.not_polygon", index=index, geom_type=_TYPE_NAMES[int(type_ids[index])])
     empty = np.flatnonzero(shapely.is_empty(flat))
     if empty.size:
         raise GeometryError("geometry.empty", index=int(empty[0]))
 
 
-def _finite_coordinates(flat: npt.NDArray[np.object_]) -> FloatArray:
-    """All coordinates (x, y), after checking that each is finite."""
+def _finite_coordinates(flat: npt.NDArray[np.object_]) -> tuple[FloatArray, IntArray]:
+    """All coordinates (x, y) and the geometry of each, after checking they are finite."""
     coords, owner = shapely.get_coordinates(flat, return_index=True)
     finite = np.isfinite(coords).all(axis=1)
     if not finite.all():
         index = int(owner[np.flatnonzero(~finite)[0]])
         raise GeometryError("geometry.non_finite", where=f"geometry {index}")
-    result: FloatArray = coords
-    return result
+    return coords, owner
 
 
 def planar_area(geoms: Any) -> FloatArray:
@@ -180,26 +189,28 @@ def _gauss_inverse(northing: FloatArray, offset: FloatArray) -> tuple[FloatArray
     """Inverse Gauss-Krüger series (§5.2 step 1): latitude B and l = L − L0, radians.
 
     ``offset`` is the easting without prefix and false easting (y − 500 000).
+    Cosines are taken as √(1 − sin²), exact to rounding for |angle| < 90°, to
+    spare two trigonometric calls per vertex.
     """
     e = _K0 * northing
     sin_e = np.sin(e)
     sin_e2 = sin_e * sin_e
-    footpoint = e + np.cos(e) * sin_e * (_K1 - sin_e2 * (_K2 - sin_e2 * (_K3 - sin_e2 * _K4)))
-    cos_f = np.cos(footpoint)
-    t = np.tan(footpoint)
+    cos_e = np.sqrt(1.0 - sin_e2)
+    footpoint = e + cos_e * sin_e * (_K1 - sin_e2 * (_K2 - sin_e2 * (_K3 - sin_e2 * _K4)))
+    sin_f = np.sin(footpoint)
+    cos_f = np.sqrt(1.0 - sin_f * sin_f)
+    t = sin_f / cos_f
     t2 = t * t
     eta2 = _EP2 * cos_f * cos_f
     v2 = 1.0 + eta2
     yn = offset * np.sqrt(v2) / _C  # y / N, with N = c / V
     yn2 = yn * yn
     b_series = 1.0 - yn2 * (
-        (5.0 + 3.0 * t2 + eta2 - 9.0 * eta2 * t2) / 12.0
-        - yn2 * (61.0 + 90.0 * t2 + 45.0 * t2 * t2) / 360.0
+        (5.0 + 3.0 * t2 + eta2 - 9.0 * eta2 * t2) / 12.0 - yn2 * (61.0 + 90.0 * t2 + 45.0 * t2 * t2) / 360.0
     )
     latitude = footpoint - 0.5 * v2 * t * yn2 * b_series
     l_series = 1.0 - yn2 * (
-        (1.0 + 2.0 * t2 + eta2) / 6.0
-        - yn2 * (5.0 + 28.0 * t2 + 24.0 * t2 * t2 + 6.0 * eta2 + 8.0 * eta2 * t2) / 120.0
+        (1.0 + 2.0 * t2 + eta2) / 6.0 - yn2 * (5.0 + 28.0 * t2 + 24.0 * t2 * t2 + 6.0 * eta2 + 8.0 * eta2 * t2) / 120.0
     )
     longitude = yn / cos_f * l_series
     return latitude, longitude
@@ -220,14 +231,28 @@ def _zone_integral(latitude: FloatArray) -> FloatArray:
     return result
 
 
-def _ring_sums(
-    latitude: FloatArray,
-    longitude: FloatArray,
-    ring_of: IntArray,
-    starts: IntArray,
-) -> FloatArray:
+def _vertex_terms(x: FloatArray, y: FloatArray, false_easting: float | None) -> tuple[FloatArray, FloatArray]:
+    """G(B) and the longitude (radians, any origin) of every vertex.
+
+    ``false_easting`` None means x, y are longitude and latitude in degrees. The
+    work goes in blocks of ``_BLOCK`` vertices: numpy's temporaries then stay in
+    the CPU cache, which makes the series three to four times faster.
+    """
+    g = np.empty(x.size)
+    longitude = np.empty(x.size)
+    for start in range(0, x.size, _BLOCK):
+        part = slice(start, start + _BLOCK)
+        if false_easting is None:
+            latitude = np.radians(y[part])
+            longitude[part] = np.radians(x[part])
+        else:
+            latitude, longitude[part] = _gauss_inverse(y[part], x[part] - false_easting)
+        g[part] = _zone_integral(latitude)
+    return g, longitude
+
+
+def _ring_sums(g: FloatArray, longitude: FloatArray, ring_of: IntArray, starts: IntArray) -> FloatArray:
     """Σ S per ring (§5.2 step 3), signed: positive for counter-clockwise rings."""
-    g = _zone_integral(latitude)
     relative = longitude - longitude[starts][ring_of]
     terms = 0.5 * (relative[:-1] + relative[1:]) * (g[1:] - g[:-1])
     same_ring = ring_of[:-1] == ring_of[1:]
@@ -269,24 +294,22 @@ def _rings(flat: npt.NDArray[np.object_]) -> _Rings:
     )
 
 
-def _areas(rings: _Rings, latitude: FloatArray, longitude: FloatArray, n: int) -> FloatArray:
-    """Polygon areas (§5.2 steps 3–4): |outer| − Σ|holes|, parts summed per geometry."""
-    sums = _ring_sums(latitude, longitude, rings.ring_of, rings.starts)
-    weights = rings.sign * np.abs(sums)
-    areas: FloatArray = np.asarray(
-        np.bincount(rings.geometry_of_ring, weights=weights, minlength=n), dtype=np.float64
-    )
-    return areas
-
-
-def _densify(flat: npt.NDArray[np.object_], step: float | None) -> npt.NDArray[np.object_]:
+def _densify(
+    flat: npt.NDArray[np.object_], coords: FloatArray, owner: IntArray, step: float | None
+) -> npt.NDArray[np.object_]:
+    """Split long edges with shapely.segmentize, on the geometries that have any."""
     if step is None:
         return flat
     if not (math.isfinite(step) and step > 0):
-        raise InvalidInputError(
-            "input.option_invalid", option="max_segment_m", value=step, choices="> 0 or None"
-        )
-    result: npt.NDArray[np.object_] = shapely.segmentize(flat, step)
+        raise InvalidInputError("input.option_invalid", option="max_segment_m", value=step, choices="> 0 or None")
+    delta = np.diff(coords, axis=0)
+    # also flags the jump from one ring to the next: at worst a needless segmentize
+    long = (np.einsum("ij,ij->i", delta, delta) > step * step) & (owner[1:] == owner[:-1])
+    needed = np.unique(owner[1:][long])
+    if needed.size == 0:
+        return flat
+    result = flat.copy()
+    result[needed] = shapely.segmentize(flat[needed], step)
     return result
 
 
@@ -338,19 +361,23 @@ def ellipsoidal_area(geoms: Any, epsg: int, *, max_segment_m: float | None = 100
     if flat.size == 0:
         return np.zeros(array.shape)
     _validate(flat)
-    coords = _finite_coordinates(flat)
+    coords, owner = _finite_coordinates(flat)
     check_coordinates(epsg, *coords.min(axis=0), *coords.max(axis=0))
     if epsg == GEOGRAPHIC_EPSG:
         step = None if max_segment_m is None else max_segment_m / _MAX_METRES_PER_DEGREE
-        rings = _rings(_densify(flat, step))
-        latitude = np.radians(rings.coords[:, 1])
-        longitude = np.radians(rings.coords[:, 0])
+        false_easting = None
     else:
-        zone = gauss_kruger_zone(epsg)
-        rings = _rings(_densify(flat, max_segment_m))
-        easting, northing = rings.coords[:, 0], rings.coords[:, 1]
-        latitude, longitude = _gauss_inverse(northing, easting - zone.false_easting)
-    return _areas(rings, latitude, longitude, flat.size).reshape(array.shape)
+        step = max_segment_m
+        false_easting = float(gauss_kruger_zone(epsg).false_easting)
+    rings = _rings(_densify(flat, coords, owner, step))
+    g, longitude = _vertex_terms(rings.coords[:, 0], rings.coords[:, 1], false_easting)
+    sums = _ring_sums(g, longitude, rings.ring_of, rings.starts)
+    weights = rings.sign * np.abs(sums)  # |outer| − Σ |holes|, then parts added up
+    # np.bincount with weights returns float64; its stubs say int.
+    areas: FloatArray = np.asarray(
+        np.bincount(rings.geometry_of_ring, weights=weights, minlength=flat.size), dtype=np.float64
+    )
+    return areas.reshape(array.shape)
 
 
 # ---------------------------------------------------------------------------

@@ -131,9 +131,7 @@ def _build_zones() -> dict[int, GaussKrugerZone]:
             number = first_zone + i
             cm = 3 * number if width == 3 else 6 * number - 3
             false_easting = number * 1_000_000 + 500_000 if prefixed else 500_000
-            zones[first + i] = GaussKrugerZone(
-                first + i, width, number, cm, prefixed, false_easting
-            )
+            zones[first + i] = GaussKrugerZone(first + i, width, number, cm, prefixed, false_easting)
     return zones
 
 
@@ -307,9 +305,7 @@ _NAME_TABLE: Final = _build_name_table()
 
 #: Names of the legacy datums (and their ellipsoids) that need a configured
 #: 7- or 4-parameter transformation to CGCS2000.
-_LEGACY_PATTERN: Final = re.compile(
-    r"xi_?an_?(19)?80|beijing_?(19)?54|new_beijing|krass|krasov|iag_?1975"
-)
+_LEGACY_PATTERN: Final = re.compile(r"xi_?an_?(19)?80|beijing_?(19)?54|new_beijing|krass|krasov|iag_?1975")
 _LEGACY_CHINESE: Final = re.compile(r"西安\s*(19)?80|北京\s*(19)?54")
 
 _EPSG_PATTERN: Final = re.compile(r"(?:epsg\s*:\s*)?(\d{4,6})", re.IGNORECASE)
@@ -326,9 +322,7 @@ def _legacy_datum(text: str) -> str | None:
     match = _LEGACY_PATTERN.search(_normalise_name(text))
     if match is None:
         return None
-    return (
-        "Beijing 1954" if ("beijing" in match.group(0) or "kras" in match.group(0)) else "Xian 1980"
-    )
+    return "Beijing 1954" if ("beijing" in match.group(0) or "kras" in match.group(0)) else "Xian 1980"
 
 
 def _refuse_legacy(text: str, source: str) -> None:
@@ -406,10 +400,14 @@ def _decode(value: str | bytes) -> str:
 
 
 def _parse(text: str) -> CRS | None:
+    """Parse with pyproj; of a compound CRS (e.g. EPSG:4490 + 5737 heights) keep the horizontal part."""
     try:
-        return CRS.from_user_input(text)
+        crs = CRS.from_user_input(text)
     except ProjCRSError:
         return None
+    if crs.is_compound and crs.sub_crs_list:
+        return crs.sub_crs_list[0]
+    return crs
 
 
 def _identify(crs: CRS, text: str) -> int:
@@ -480,6 +478,8 @@ def resolve_crs(value: str | int | bytes) -> int:
     name = name_match.group(1) if name_match else text
     epsg = _NAME_TABLE.get(_normalise_name(name))
     crs = _parse(text) if (name_match or epsg is None) else None
+    if epsg is None and crs is not None:  # e.g. the horizontal part of a compound CRS
+        epsg = _NAME_TABLE.get(_normalise_name(crs.name))
     if epsg is not None:
         if crs is not None and not _matches(crs, epsg):
             raise CRSError("crs.inconsistent", crs=_short(text), epsg=epsg)
@@ -572,6 +572,8 @@ def _bbox(xmin: float, ymin: float, xmax: float, ymax: float) -> str:
 
 def _check_geographic(xmin: float, ymin: float, xmax: float, ymax: float) -> None:
     bbox = _bbox(xmin, ymin, xmax, ymax)
+    if _within(xmin, xmax, CHINA_LATITUDES) and _within(ymin, ymax, CHINA_LONGITUDES):
+        raise CRSError("crs.axis_swapped", epsg=GEOGRAPHIC_EPSG, bbox=bbox)
     if not _is_degrees(xmin, ymin, xmax, ymax):
         candidates = suggest_crs(xmin, ymin, xmax, ymax)
         raise CRSError(
@@ -581,8 +583,6 @@ def _check_geographic(xmin: float, ymin: float, xmax: float, ymax: float) -> Non
             suggested_epsg=candidates[0] if candidates else None,
             candidates=candidates,
         )
-    if _within(xmin, xmax, CHINA_LATITUDES) and _within(ymin, ymax, CHINA_LONGITUDES):
-        raise CRSError("crs.axis_swapped", epsg=GEOGRAPHIC_EPSG, bbox=bbox)
     if not (_within(xmin, xmax, CHINA_LONGITUDES) and _within(ymin, ymax, CHINA_LATITUDES)):
         raise CRSError("crs.outside_china", epsg=GEOGRAPHIC_EPSG, bbox=bbox)
 
@@ -591,26 +591,18 @@ def _check_prefix(zone: GaussKrugerZone, xmin: float, xmax: float, bbox: str) ->
     kind = _easting_kind(xmin, xmax)
     if kind == "plain" and zone.prefixed:
         suggested = epsg_for(zone.central_meridian, width=zone.width, prefixed=False)
-        raise CRSError(
-            "crs.zone_prefix_mismatch", epsg=zone.epsg, bbox=bbox, suggested_epsg=suggested
-        )
+        raise CRSError("crs.zone_prefix_mismatch", epsg=zone.epsg, bbox=bbox, suggested_epsg=suggested)
     number = _prefix_zone(xmin, xmax)
     if number is None:
         return
     suggested = epsg_for(number, width=_width_of_zone(number), prefixed=True)
     if not zone.prefixed:
-        raise CRSError(
-            "crs.zone_prefix_mismatch", epsg=zone.epsg, bbox=bbox, suggested_epsg=suggested
-        )
+        raise CRSError("crs.zone_prefix_mismatch", epsg=zone.epsg, bbox=bbox, suggested_epsg=suggested)
     if suggested != zone.epsg:
-        raise CRSError(
-            "crs.zone_mismatch", epsg=zone.epsg, zone=number, bbox=bbox, suggested_epsg=suggested
-        )
+        raise CRSError("crs.zone_mismatch", epsg=zone.epsg, zone=number, bbox=bbox, suggested_epsg=suggested)
 
 
-def _check_longitudes(
-    zone: GaussKrugerZone, xmin: float, ymin: float, xmax: float, ymax: float
-) -> None:
+def _check_longitudes(zone: GaussKrugerZone, xmin: float, ymin: float, xmax: float, ymax: float) -> None:
     xs = (xmin, xmax, xmin, xmax)
     ys = (ymin, ymin, ymax, ymax)
     lons, _ = get_transformer(zone.epsg, GEOGRAPHIC_EPSG).transform(xs, ys)
@@ -627,20 +619,12 @@ def _check_longitudes(
         )
 
 
-def _check_projected(
-    zone: GaussKrugerZone, xmin: float, ymin: float, xmax: float, ymax: float
-) -> None:
+def _check_projected(zone: GaussKrugerZone, xmin: float, ymin: float, xmax: float, ymax: float) -> None:
     bbox = _bbox(xmin, ymin, xmax, ymax)
     if _is_degrees(xmin, ymin, xmax, ymax):
-        raise CRSError(
-            "crs.degrees_in_projected", epsg=zone.epsg, bbox=bbox, suggested_epsg=GEOGRAPHIC_EPSG
-        )
+        raise CRSError("crs.degrees_in_projected", epsg=zone.epsg, bbox=bbox, suggested_epsg=GEOGRAPHIC_EPSG)
     x_kind = _easting_kind(xmin, xmax)
-    if (
-        x_kind is None
-        and _within(xmin, xmax, _CHINA_NORTHINGS)
-        and _easting_kind(ymin, ymax) is not None
-    ):
+    if x_kind is None and _within(xmin, xmax, _CHINA_NORTHINGS) and _easting_kind(ymin, ymax) is not None:
         raise CRSError("crs.axis_swapped", epsg=zone.epsg, bbox=bbox)
     if x_kind is None:
         raise CRSError("crs.invalid_easting", epsg=zone.epsg, bbox=bbox)
@@ -699,9 +683,7 @@ def check_coordinates(epsg: int, xmin: float, ymin: float, xmax: float, ymax: fl
         raise CRSError("crs.unsupported", crs=f"EPSG:{epsg}")
 
 
-def _candidate_codes(
-    xmin: float, ymin: float, xmax: float, ymax: float, longitude: float | None
-) -> list[int]:
+def _candidate_codes(xmin: float, ymin: float, xmax: float, ymax: float, longitude: float | None) -> list[int]:
     if _is_degrees(xmin, ymin, xmax, ymax):
         return [GEOGRAPHIC_EPSG]
     number = _prefix_zone(xmin, xmax)
@@ -715,9 +697,7 @@ def _candidate_codes(
     return [z.epsg for z in plain]
 
 
-def suggest_crs(
-    xmin: float, ymin: float, xmax: float, ymax: float, *, longitude: float | None = None
-) -> list[int]:
+def suggest_crs(xmin: float, ymin: float, xmax: float, ymax: float, *, longitude: float | None = None) -> list[int]:
     """List the CGCS2000 EPSG codes under which a bounding box is plausible.
 
     Every code returned passes :func:`check_coordinates`; the list is empty when
@@ -747,7 +727,9 @@ def suggest_crs(
     >>> suggest_crs(116.1, 39.6, 116.2, 39.7)
     [4490]
     """
-    candidates = []
+    candidates: list[int] = []
+    if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
+        return candidates
     for epsg in _candidate_codes(xmin, ymin, xmax, ymax, longitude):
         try:
             check_coordinates(epsg, xmin, ymin, xmax, ymax)

@@ -21,7 +21,11 @@ __all__ = ["render_plan_html"]
 
 
 def _environment() -> Environment:
-    return Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def _tooltip(fig: Figure, lang: str) -> str:
