@@ -39,8 +39,8 @@ RULES: Final[dict[str, Rule]] = {
         Rule("C1", "分类面积之和等于总量", "Categories sum to the total", _DERIVED, "derived"),
         Rule(
             "C2",
-            "新增与存量之和等于总量",
-            "New plus existing equals the total",
+            "供应方式（出让、划拨、租赁）及新增、存量之和等于总量",
+            "Supply modes, and new plus existing land, add up to the total",
             _DERIVED,
             "derived",
         ),
