@@ -54,6 +54,26 @@ class _Group:
     layout: bool = False
 
 
+def _finding(
+    rule_id: str,
+    severity: Severity,
+    message_zh: str,
+    message_en: str,
+    evidence: dict[str, Any] | None = None,
+    figures: tuple[str, ...] = (),
+) -> Finding:
+    """Build a finding of ``rule_id`` citing the rule's legal source."""
+    return Finding(
+        rule=rule_id,
+        severity=severity,
+        message_zh=message_zh,
+        message_en=message_en,
+        evidence=evidence or {},
+        figures=figures,
+        legal_source=rule(rule_id).legal_source,
+    )
+
+
 def _category_key(fig: Figure) -> Any:
     if fig.category is None:
         return None
@@ -172,14 +192,13 @@ def _sum_finding(group: _Group) -> tuple[Finding | None, str]:
         if severity is Severity.WARNING:
             zh += "所列部分不足总量的九成，如为完整分解则存在缺漏。"
             en += " The parts cover less than 90 % of it; if they are meant to be complete, some are missing."
-    finding = Finding(
-        rule=group.rule,
+    finding = _finding(
+        group.rule,
         severity=severity,
         message_zh=zh,
         message_en=en,
         evidence=evidence,
         figures=ids,
-        legal_source=rule(group.rule).legal_source,
     )
     return finding, "fail" if severity is not Severity.INFO else "pass"
 
@@ -357,14 +376,13 @@ def _conversion_findings(figures: Sequence[Figure], by_id: dict[str, Figure]) ->
             zh += f"（文中亩数相当于 {units.quantize(back, 4)} {base.unit}）。"
             en += f" (the stated figure corresponds to {units.quantize(back, 4)} {_unit_en(base.unit)})."
         yield (
-            Finding(
-                rule="C4",
+            _finding(
+                "C4",
                 severity=Severity.INFO if within else Severity.ERROR,
                 message_zh=zh,
                 message_en=en,
                 evidence=evidence,
                 figures=(base.id, fig.id),
-                legal_source=rule("C4").legal_source,
             ),
             "pass" if within else "fail",
         )
@@ -448,14 +466,13 @@ def _share_findings(figures: Sequence[Figure], index: _PlanIndex) -> Iterable[tu
             en = f"{base_en}, which rounds to {expected} %, not the stated {share.value} %."
         evidence["difference"] = _fmt(share.value - units.quantize(computed, decimals + 4))
         yield (
-            Finding(
-                rule="C5",
+            _finding(
+                "C5",
                 severity=severity,
                 message_zh=zh,
                 message_en=en,
                 evidence=evidence,
                 figures=ids,
-                legal_source=rule("C5").legal_source,
             ),
             status,
         )
@@ -519,8 +536,8 @@ def _housing_findings(
             if item.value > residential.value:
                 yield (
                     "C6",
-                    Finding(
-                        rule="C6",
+                    _finding(
+                        "C6",
                         severity=Severity.ERROR,
                         message_zh=f"{item.category} {item.value} {unit} 超过住宅用地 {residential.value} {unit}。",
                         message_en=(
@@ -534,7 +551,6 @@ def _housing_findings(
                             "unit": unit,
                         },
                         figures=(item.id, residential.id),
-                        legal_source=rule("C6").legal_source,
                     ),
                     "fail",
                 )
@@ -543,8 +559,8 @@ def _housing_findings(
         if len(top) >= 2 and total > residential.value + sum(units.ulp(i.value) for i in top):
             yield (
                 "C6",
-                Finding(
-                    rule="C6",
+                _finding(
+                    "C6",
                     severity=Severity.ERROR,
                     message_zh=f"住房子项合计 {_fmt(total)} {unit}，超过住宅用地 {residential.value} {unit}。",
                     message_en=(
@@ -558,7 +574,6 @@ def _housing_findings(
                         "unit": unit,
                     },
                     figures=(residential.id, *(i.id for i in top)),
-                    legal_source=rule("C6").legal_source,
                 ),
                 "fail",
             )
@@ -571,8 +586,8 @@ def _housing_findings(
         if difference > tolerance or (complete and difference < -tolerance):
             yield (
                 "H4",
-                Finding(
-                    rule="H4",
+                _finding(
+                    "H4",
                     severity=Severity.ERROR,
                     message_zh=(
                         f"住房子项之和为 {_fmt(total)} {unit}，与住宅用地 {residential.value} "
@@ -590,7 +605,6 @@ def _housing_findings(
                         "unit": unit,
                     },
                     figures=(residential.id, *(i.id for i in top)),
-                    legal_source=rule("H4").legal_source,
                 ),
                 "fail",
             )
@@ -609,8 +623,8 @@ def _housing_findings(
         ok = share >= params.housing_share_floor
         yield (
             "H3",
-            Finding(
-                rule="H3",
+            _finding(
+                "H3",
                 severity=Severity.INFO if ok else Severity.ERROR,
                 message_zh=(
                     f"保障性住房、棚户区改造和中小套型普通商品住房用地合计 {_fmt(guaranteed)} {unit}，占住宅用地 "
@@ -629,7 +643,6 @@ def _housing_findings(
                     "unit": unit,
                 },
                 figures=(residential.id, *(i.id for i in counted)),
-                legal_source=rule("H3").legal_source,
             ),
             "pass" if ok else "fail",
         )
@@ -640,8 +653,8 @@ def _housing_findings(
     ):
         yield (
             "H3",
-            Finding(
-                rule="H3",
+            _finding(
+                "H3",
                 severity=Severity.INFO,
                 message_zh="文中规定了住房用地 70% 比例要求，但未列出住房子项面积，无法核算。",
                 message_en=(
@@ -649,7 +662,6 @@ def _housing_findings(
                     "housing sub-item areas, so it cannot be checked."
                 ),
                 evidence={},
-                legal_source=rule("H3").legal_source,
             ),
             "n/a",
         )
@@ -664,8 +676,8 @@ def _duplicate_findings(index: _PlanIndex) -> Iterable[Finding]:
         if len(values) > 1:
             first, other = figs[0], next(f for f in figs if f.value != figs[0].value)
             what = _label(key)[0]
-            yield Finding(
-                rule="D1",
+            yield _finding(
+                "D1",
                 severity=Severity.WARNING,
                 message_zh=f"{what}在文中出现两次，数值不同：{first.value} 与 {other.value} {unit}。",
                 message_en=(
@@ -679,7 +691,6 @@ def _duplicate_findings(index: _PlanIndex) -> Iterable[Finding]:
                     "unit": unit,
                 },
                 figures=(first.id, other.id),
-                legal_source=rule("D1").legal_source,
             )
 
 
@@ -692,25 +703,23 @@ def _year_findings(plan: SupplyPlan) -> Iterable[Finding]:
         years = {int(y) for y in re.findall(r"((?:19|20)\d{2})年", fig.text)}
         other = sorted(y for y in years if y != plan.year)
         if other and plan.year not in years:
-            yield Finding(
-                rule="C7",
+            yield _finding(
+                "C7",
                 severity=Severity.WARNING,
                 message_zh=f"计划年度为 {plan.year} 年，但该数字所在句子写的是 {other[0]} 年。",
                 message_en=f"The plan year is {plan.year}, but the sentence of this figure says {other[0]}.",
                 evidence={"stated": str(other[0]), "computed": str(plan.year)},
                 figures=(fig.id,),
-                legal_source=rule("C7").legal_source,
             )
     if plan.date and plan.date[:4].isdigit() and int(plan.date[:4]) == plan.year and int(plan.date[5:7]) > 3:
-        yield Finding(
-            rule="C7",
+        yield _finding(
+            "C7",
             severity=Severity.INFO,
             message_zh=f"计划于 {plan.date} 印发，晚于第一季度（国土资发〔2010〕117号要求一季度前公布）。",
             message_en=(
                 f"The plan was issued on {plan.date}, after the first quarter in which plans are normally published."
             ),
             evidence={"stated": plan.date},
-            legal_source=rule("C7").legal_source,
         )
 
 
@@ -735,14 +744,13 @@ def _qualifier_findings(plan: SupplyPlan) -> Iterable[Finding]:
         if totals
         else ""
     )
-    yield Finding(
-        rule="C8",
+    yield _finding(
+        "C8",
         severity=Severity.INFO,
         message_zh=f"带限定词的计划数字按限定词记录（{zh}{extra_zh}），不作为确数。",
         message_en=f"Qualified figures are kept as bounds, not exact values ({en}).",
         evidence=dict(counts),
         figures=tuple(f.id for f in plan.figures if f.qualifier and f.is_planned_area),
-        legal_source=rule("C8").legal_source,
     )
 
 
