@@ -17,9 +17,9 @@ class GeneralSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GUOTU_", env_file=".env", extra="ignore")
 
-    lang: str = Field("zh", description="Language of messages and reports: zh or en.")
+    lang: str = Field(default="zh", description="Language of messages and reports: zh or en.")
     database_url: str = Field(
-        "sqlite:///guotu.db",
+        default="sqlite:///guotu.db",
         description="Store location: sqlite:///path (embedded default) or postgresql://...",
     )
 
@@ -29,7 +29,7 @@ class DocumentSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GUOTU_DOCUMENT_", env_file=".env", extra="ignore")
 
-    max_bytes: int = Field(100 * 1024 * 1024, description="Largest document accepted, in bytes.")
-    pdf_max_pages: int = Field(500, description="Largest PDF accepted, in pages.")
-    timeout_seconds: float = Field(60.0, description="Time limit for extracting text from a PDF or converting a .doc.")
-    soffice: str | None = Field(None, description="Path of LibreOffice's soffice program (found on PATH when unset).")
+    max_bytes: int = Field(default=100 * 1024 * 1024, description="Largest document accepted, in bytes.")
+    pdf_max_pages: int = Field(default=500, description="Largest PDF accepted, in pages.")
+    timeout_seconds: float = Field(default=60.0, description="Time limit for extracting text from a PDF or converting a .doc.")
+    soffice: str | None = Field(default=None, description="Path of LibreOffice's soffice program (found on PATH when unset).")

@@ -838,3 +838,29 @@ def test_missing_libreoffice(tmp_path: Path, private_tmp: Path) -> None:
     assert caught.value.params["extension"] == ".wps"
     assert "libreoffice-writer-nogui" in caught.value.message("en")
     assert list(private_tmp.iterdir()) == []
+
+
+def test_docx_with_a_chart_workbook_reads(tmp_path: Path) -> None:
+    # A chart keeps its data in an embedded .xlsx (a zip inside the zip, depth 1):
+    # counted against the limits, never opened, and the text still reads.
+    data = with_body(
+        plan_docx(),
+        "",
+        f'<Relationship Id="rIdC" Type="{REL}/package" Target="embeddings/Microsoft_Excel_Worksheet.xlsx"/>',
+    )
+    data = rewrite_zip(data, add={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": _inner_zip()})
+    document = read(write(tmp_path, "chart.docx", data))
+    assert "居住用地" in document.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("word/embeddings/Microsoft_Excel_Worksheet.xlsm", None),
+        ("word/embeddings/oleObject2.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)),
+        ("word/embeddings/payload.exe", b"MZ" + bytes(64)),
+    ],
+)
+def test_other_embeddings_stay_refused(tmp_path: Path, name: str, content: bytes | None) -> None:
+    data = rewrite_zip(plan_docx(), add={name: content if content is not None else _inner_zip()})
+    fails(write(tmp_path, "embedded.docx", data), "document.unsafe")

@@ -48,7 +48,11 @@ _XML_MARKERS = (b"<!doctype", b"<!entity")
 _MARKER_OVERLAP = max(len(m) for m in _XML_MARKERS) - 1
 _MACRO_MARKERS = (b"macroenabled", b"vbaproject")
 _MACRO_PARTS = frozenset({"vbaproject.bin", "vbadata.xml"})
-_OBJECT_DIRS = ("word/embeddings/", "word/activex/")
+_OBJECT_DIRS = ("word/activex/",)
+# A chart keeps its data as a workbook (.xlsx, itself a zip) under word/embeddings/.
+# Such a package is counted against the limits and never opened (nesting depth 1,
+# RELIABILITY.md §5.4); OLE objects there are still refused by their magic bytes.
+_EMBEDDED_PACKAGES = re.compile(r"^word/embeddings/[^/]+\.(?:xlsx|xlsm|docx|pptx)$", re.IGNORECASE)
 # Relationship types (the last path segment) refused whatever their target mode.
 _UNSAFE_RELATIONSHIPS = frozenset(
     {
@@ -56,7 +60,6 @@ _UNSAFE_RELATIONSHIPS = frozenset(
         "activeXControlBinary",
         "control",
         "oleObject",
-        "package",
         "subDocument",
         "vbaProject",
         "wordVbaData",
@@ -145,6 +148,8 @@ def _check_part_name(name: str, path: str) -> None:
         raise _unsafe(path, f"macros ({name})")
     if lower.startswith(_OBJECT_DIRS):
         raise _unsafe(path, f"embedded object or control ({name})")
+    if lower.startswith("word/embeddings/") and not _EMBEDDED_PACKAGES.match(name):
+        raise _unsafe(path, f"embedded object ({name})")
 
 
 def iter_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, path: str, budget: list[int]) -> Iterator[bytes]:
@@ -273,6 +278,10 @@ def _scan_entry(
 
 
 def _check_magic(head: bytes, name: str, path: str) -> None:
+    if head.startswith(_ARCHIVE_MAGICS) and _EMBEDDED_PACKAGES.match(name):
+        if name.lower().endswith(".xlsm"):
+            raise _unsafe(path, f"macro-enabled embedded workbook ({name})")
+        return  # a chart's data: never opened
     if head.startswith(_ARCHIVE_MAGICS):
         raise _limit(path, f"nested archive {name!r}")
     if head.startswith(OLE_MAGIC):

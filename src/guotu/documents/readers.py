@@ -233,7 +233,7 @@ def read_document(path: str | os.PathLike[str], *, settings: DocumentSettings | 
     ('居住用地77.33公顷\n', 'gb18030', 'txt')
     """
     # Without the pydantic mypy plugin, positional Field defaults look required.
-    settings = settings or DocumentSettings()  # type: ignore[call-arg]
+    settings = settings or DocumentSettings()
     shown = os.fspath(path)
     started = time.perf_counter()
     size = _file_size(shown)
