@@ -31,5 +31,9 @@ class DocumentSettings(BaseSettings):
 
     max_bytes: int = Field(default=100 * 1024 * 1024, description="Largest document accepted, in bytes.")
     pdf_max_pages: int = Field(default=500, description="Largest PDF accepted, in pages.")
-    timeout_seconds: float = Field(default=60.0, description="Time limit for extracting text from a PDF or converting a .doc.")
-    soffice: str | None = Field(default=None, description="Path of LibreOffice's soffice program (found on PATH when unset).")
+    timeout_seconds: float = Field(
+        default=60.0, description="Time limit for extracting text from a PDF or converting a .doc."
+    )
+    soffice: str | None = Field(
+        default=None, description="Path of LibreOffice's soffice program (found on PATH when unset)."
+    )
