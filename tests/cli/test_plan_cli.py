@@ -121,3 +121,9 @@ def test_output_into_a_missing_directory_is_an_error(runner: CliRunner, seed_dir
 def test_bad_option_value_is_a_usage_error(runner: CliRunner, seed_dir: Path) -> None:
     result = runner.invoke(app, ["plan", "check", str(seed_dir / "yangquan_2026_supply_plan.txt"), "--format", "xml"])
     assert result.exit_code == 2
+
+
+def test_verbose_shows_the_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["-v", "plan", "check", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr and "[file.not_found]" in result.stderr
