@@ -14,11 +14,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from guotu.catalogue import message
 from guotu.cli.app import current_lang
+from guotu.cli.output import out_console
 from guotu.domain import classification as cls_
 from guotu.domain.classification import CrosswalkEntry, LandUseClass, PlanLabel
 
@@ -161,7 +161,7 @@ def search_command(
     if output is OutputFormat.json:
         _echo_json({"results": [_class_dict(item, confidence=False) for item in results]})
         return
-    Console().print(_class_table(None, results, lang))
+    out_console().print(_class_table(None, results, lang))
 
 
 @app.command("show")
@@ -193,7 +193,7 @@ def show_command(
             }
         )
         return
-    console = Console()
+    console = out_console()
     console.print(_class_table(_t("ui.class", lang), [item], lang))
     if parents:
         console.print(_class_table(_t("ui.ancestors", lang), parents, lang))
