@@ -24,10 +24,11 @@ for _p in (_ROOT, _ROOT / "bench"):
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 
-from heldout.documents import HELDOUT  # noqa: E402
 from tests.corpus import model  # noqa: E402
 from tests.corpus.model import CorpusDoc, Para, Table  # noqa: E402
 from tests.corpus.scan import same_figures, scan_text  # noqa: E402
+
+from heldout.documents import HELDOUT  # noqa: E402
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _UNITS = {
@@ -86,7 +87,7 @@ def check_calcs(source: str) -> tuple[int, list[str]]:
     for m in _CALC_RE.finditer(source):
         expr, op, right = m.group(1), m.group(2), m.group(3)
         py = re.sub(r"\d+(?:\.\d+)?", lambda n: f"D('{n.group()}')", expr.replace("×", "*"))
-        value = eval(py, {"D": Decimal})  # noqa: S307 - our own literal arithmetic
+        value = eval(py, {"D": Decimal})
         want = Decimal(right)
         if op == "≈":
             value = value.quantize(Decimal(1).scaleb(want.as_tuple().exponent), rounding=ROUND_HALF_UP)
