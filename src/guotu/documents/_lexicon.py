@@ -22,6 +22,7 @@ __all__ = [
     "TOTAL_WORD_RE",
     "canonical_unit",
     "find_district",
+    "find_method",
     "find_mode",
     "find_source",
     "qualifier_after",
@@ -114,7 +115,7 @@ def qualifier_after(text: str) -> str | None:
 CONTEXT_RE: Final = re.compile(
     r"近[一二三四五六七八九十两\d]+年|年均|上年|去年|上一年|前一年|往年|历年|以来|已供应|已出让|已完成|"
     r"实际供应|实际完成|累计|完成率|同比|比上年|较上年|比去年|增长|减少|下降|提高|上升|增加|"
-    r"全国|全省|全区域|国家下达|省下达|省级下达|上级下达|原计划|原定|调整前(?!后)|调整以前"
+    r"全国|全省|全区域|国家下达|省下达|省级下达|上级下达|原计划|原定|调整前(?!后)|调整以前|[二三四五两]年合计|预安排"
 )
 #: A change amount: the number right after the verb (增加32.75公顷), not the new value (调减为).
 CHANGE_AMOUNT_RE: Final = re.compile(r"(?:增加|减少|调增|调减|增长|下降|降低|提高|扩大|缩减|增减)了?(?:约)?$")
@@ -149,6 +150,24 @@ def find_mode(text: str) -> str | None:
     return found[-1] if found else None
 
 
+_METHOD_RE: Final = re.compile(r"招标[、,]?拍卖[、,]?(?:或者|或)?挂牌|招拍挂|协议|招标|拍卖|挂牌")
+
+
+def find_method(text: str) -> str | None:
+    """Return the 出让 method named in ``text``: 招拍挂, 协议, 招标, 拍卖 or 挂牌 (or None).
+
+    Examples
+    --------
+    >>> find_method("以招标、拍卖、挂牌方式出让约"), find_method("以协议方式出让约")
+    ('招拍挂', '协议')
+    """
+    found = _METHOD_RE.findall(text)
+    if not found:
+        return None
+    last = found[-1]
+    return "招拍挂" if len(last) > 2 else last
+
+
 def find_source(text: str) -> str | None:
     """Return 新增 or 存量 named in ``text``, or None."""
     found = _SOURCE_RE.findall(text)
@@ -167,7 +186,7 @@ _LEADING_WORDS: Final = re.compile(
 )
 _GENERIC_PLACES: Final = frozenset(
     "全市 全县 全区 全旗 全镇 全乡 本市 本县 本区 我市 我县 我区 该市 该县 城市 市区 辖区 地区 园区 开发区 "
-    "社区 小区 景区 片区 新区 保护区 中心城区 老城区 新城区 主城区 县城 市域 县域 区域 全省 全国 省 市 县 区 "
+    "社区 小区 景区 片区 新区 保护区 老城区 新城区 主城区 县城 市域 县域 区域 全省 全国 省 市 县 区 "
     "镇 乡 市本级 县本级 区本级 城镇 集镇 乡镇 各区 各县 各镇 各乡 各区县 县区 城乡 农村 园区内 示范区 功能区 "
     "重点区 规划区 建成区 发展区 城区内 组团".split()
 )

@@ -17,6 +17,12 @@ _TITLE_RE: Final = re.compile(
     r"(?P<year>(?:19|20)\d{2})(?:年度?|—\d{4}年|-\d{4}年)"
     r"[\u4e00-\u9fa5]{0,14}?供应计划"
 )
+#: A multi-year title: 槐溪市国有建设用地供应三年滚动计划（2026—2028年）. The plan year is the first.
+_ROLLING_TITLE_RE: Final = re.compile(
+    r"(?P<name>[\u4e00-\u9fa5]{2,16}?(?:自治州|自治县|自治旗|新区|市|县|区|旗|盟))"
+    r"(?P<scope>市本级|县本级|区本级|本级)?[\u4e00-\u9fa5]{0,16}?供应[\u4e00-\u9fa5]{0,10}?计划"
+    r"[(（](?P<year>(?:19|20)\d{2})"
+)
 _NAME_PREFIX: Final = re.compile(r"^.*?(?:关于印发|关于发布|关于公布|印发|发布|公布|转发|关于|《|现将|现就)")
 _DOC_NUMBER_RE: Final = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号")
 _DATE_RE: Final = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
@@ -26,6 +32,7 @@ _ADJUSTED_RE: Final = re.compile(r"调整(?:后的)?(?:国有建设用地|土地
 _APPROVED_RE: Final = re.compile(
     r"经[\u4e00-\u9fa5\d]{0,16}(?:人民政府|常务会议|政府)[\u4e00-\u9fa5\d]{0,8}(?:同意|批准|审议通过|审定通过|通过)"
     r"|已经[\u4e00-\u9fa5]{0,12}(?:同意|批准)|人民政府[\d年月日号]{0,14}(?:批准|同意)"
+    r"|(?:人民政府|常务会议)[\u4e00-\u9fa5\d]{0,10}(?:研究同意|审议通过|审定通过)"
 )
 _PUBLISHED_RE: Final = re.compile(
     r"予以公布|现予公布|现将[^。]{0,40}?公(?:布|告)|此件公开发布|自颁布之日起|自发布之日起|公开发布|公告如下|"
@@ -65,7 +72,14 @@ def _arabic_year(match: re.Match[str]) -> str:
 
 def _title(compact: str) -> re.Match[str] | None:
     head = compact[:3000]
-    return _TITLE_RE.search(head) or _TITLE_RE.search(compact)
+    return _TITLE_RE.search(head) or _ROLLING_TITLE_RE.search(head) or _TITLE_RE.search(compact)
+
+
+def _clean_name(name: str) -> str:
+    """Keep the place name of a match that ran on from earlier words (…的公告潇岭市)."""
+    name = _NAME_PREFIX.sub("", name)
+    name = re.split(r"的|公告|通知|计划|用地|年度|关于|印发|发布|公布|转发|《|》|日经|经", name)[-1]
+    return name
 
 
 def _status(compact: str, title: str | None) -> str | None:
@@ -120,7 +134,7 @@ def read_meta(compact: str) -> PlanMeta:
     title_span = None
     year: int | None = None
     if match:
-        name = _NAME_PREFIX.sub("", match.group("name"))
+        name = _clean_name(match.group("name"))
         jurisdiction = name if len(name) >= 2 else None
         scope = match.group("scope")
         year = int(match.group("year"))
@@ -130,7 +144,7 @@ def read_meta(compact: str) -> PlanMeta:
     if jurisdiction is None:
         place = _NEWS_PLACE_RE.search(compact[:600])
         if place:
-            name = _NAME_PREFIX.sub("", re.sub(r"^(?:本报讯|记者从|据|从)+", "", place.group(1)))
+            name = _clean_name(re.sub(r"^(?:本报讯|记者从|据|从)+", "", place.group(1)))
             jurisdiction = name if len(name) >= 3 or (len(name) == 2 and name[0] not in "市县区") else None
     if year is None:
         years = Counter(int(y) for y in _YEAR_RE.findall(compact[:2000]))

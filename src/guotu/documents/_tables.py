@@ -62,7 +62,9 @@ class _Meaning:
     change: bool = False
 
 
-def _meaning(text: str, district_in: Callable[[str], str | None] = find_district) -> _Meaning:
+def _meaning(
+    text: str, district_in: Callable[[str], str | None] = find_district, plan_year: int | None = None
+) -> _Meaning:
     meaning = _Meaning()
     clean = re.sub(r"\s+", "", text)
     if not clean:
@@ -89,7 +91,8 @@ def _meaning(text: str, district_in: Callable[[str], str | None] = find_district
         "合计",
         "总计",
     }
-    meaning.context = bool(CONTEXT_RE.search(clean)) or bool(re.search(r"(?:19|20)\d{2}年(?!度计划)", clean))
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", clean)]
+    meaning.context = bool(CONTEXT_RE.search(clean)) or bool(plan_year and years and years[-1] != plan_year)
     meaning.change = bool(re.search(r"增减|变化|增加|减少|调增|调减|差额", clean))
     return meaning
 
@@ -132,11 +135,21 @@ def _header_rows(view: TextView, rows: list[list[tuple[int, int]]]) -> int:
     return count
 
 
+_PARCEL_ID: Final = re.compile(r"地块编号|宗地编号|地块名称|宗地号|地块号|项目编号")
+
+
+def _header_texts(view: TextView, rows: list[list[tuple[int, int]]], n_header: int) -> list[str]:
+    if not n_header:
+        return []
+    return [view.compact[a:b] for a, b in rows[n_header - 1]]
+
+
 def _column_meanings(
     view: TextView,
     rows: list[list[tuple[int, int]]],
     n_header: int,
     district_in: Callable[[str], str | None],
+    plan_year: int | None = None,
 ) -> list[_Meaning]:
     width = max(len(r) for r in rows)
     texts = [""] * width
@@ -146,7 +159,7 @@ def _column_meanings(
             cell = view.compact[cells[j][0] : cells[j][1]] if j < len(cells) else ""
             carried = cell or carried if n_header > 1 and cells is rows[0] else cell
             texts[j] += carried
-    return [_meaning(t, district_in) for t in texts]
+    return [_meaning(t, district_in, plan_year) for t in texts]
 
 
 def _merge(row: _Meaning, col: _Meaning, heading: _Meaning) -> _Meaning:
@@ -201,6 +214,7 @@ def read_table(
     headings: Sequence[_HeadingLike],
     offset: int,
     district_in: Callable[[str], str | None] = find_district,
+    plan_year: int | None = None,
 ) -> list[RawFigure]:
     """Read the figures of one table.
 
@@ -219,23 +233,33 @@ def read_table(
         (for ``equivalent_of`` / ``share_of`` links).
     district_in
         Finds the layout unit in a cell (never the plan's own jurisdiction).
+    plan_year
+        The plan's year: a column headed with another year is context.
     """
     from guotu.documents.extract import RawFigure
 
     rows = [_cells(view, line) for line in lines]
     n_header = _header_rows(view, rows)
-    columns = _column_meanings(view, rows, n_header, district_in) if n_header else []
+    columns = _column_meanings(view, rows, n_header, district_in, plan_year) if n_header else []
+    parcel_column = next((j for j, c in enumerate(_header_texts(view, rows, n_header)) if _PARCEL_ID.search(c)), None)
     context_meaning = _heading_meaning(view, caption, headings)
     figures: list[RawFigure] = []
     for line, cells in zip(lines[n_header:], rows[n_header:], strict=True):
         first_numeric = next((j for j, (a, b) in enumerate(cells) if _is_number(view.compact[a:b])), None)
         if first_numeric is None:
             continue
-        label_text = "".join(view.compact[a:b] for a, b in cells[:first_numeric])
-        row = _meaning(label_text, district_in)
-        trailing = "".join(view.compact[a:b] for a, b in cells[first_numeric:] if not _is_number(view.compact[a:b]))
-        row.mode = row.mode or find_mode(trailing)
-        row.source = row.source or find_source(trailing)
+        # The row's meaning comes from its text cells, except in columns that hold
+        # numbers, addresses or remarks (序号, 位置, 备注 ...).
+        label_text = "".join(
+            view.compact[a:b]
+            for j, (a, b) in enumerate(cells)
+            if not _is_number(view.compact[a:b]) and not (j < len(columns) and columns[j].skip)
+        )
+        row = _meaning(label_text, district_in, plan_year)
+        parcel = None
+        if parcel_column is not None and parcel_column < len(cells):
+            a, b = cells[parcel_column]
+            parcel = view.compact[a:b] or None
         if row.skip and not row.label:
             row.skip = False
         row_figures: list[tuple[int, RawFigure, _Meaning]] = []
@@ -266,6 +290,7 @@ def read_table(
                 source=meaning.source,
                 context=meaning.context,
                 in_table=True,
+                parcel=parcel,
                 text_span=(a, b),
             )
             row_figures.append((j, fig, col))

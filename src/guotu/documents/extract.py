@@ -38,6 +38,7 @@ from guotu.documents._lexicon import (
     TOTAL_WORD_RE,
     canonical_unit,
     find_district,
+    find_method,
     find_mode,
     find_source,
     qualifier_after,
@@ -64,6 +65,7 @@ _CHANGE_WORDS: Final = re.compile(r"增长|减少|下降|提高|上升|增加|�
 _RESPECTIVELY: Final = re.compile(r"分别为|分别是|分别")
 _OF_WHICH: Final = "其中"
 _H3_WORDS: Final = re.compile(r"保障性住房|棚户区|中小套型")
+_WHOLE_MODE: Final = re.compile(r"[)）]?[，,]?(?:全部|均|全部采用|全部通过)?以(出让|划拨|租赁)方式")
 
 
 @dataclass
@@ -81,12 +83,14 @@ class RawFigure:
     category_set: bool = False
     district: str | None = None
     mode: str | None = None
+    method: str | None = None
     source: str | None = None
     qualifier: str | None = None
     context: bool = False
     equivalent_of: int | None = None
     share_of: int | None = None
     in_table: bool = False
+    parcel: str | None = None
     text_span: tuple[int, int] | None = None
     inherited: dict[str, bool] = field(default_factory=dict)
 
@@ -168,7 +172,7 @@ class _ProseReader:
                 district=self.district_in(_mask(text, labels)),
                 mode=find_mode(text),
                 source=find_source(text),
-                context=bool(CONTEXT_RE.search(text)),
+                context=bool(CONTEXT_RE.search(text)) or self._only_other_years(text),
                 supply=bool(re.search(r"供应|供地|布局|分布|结构|计划|规模", text)),
             )
         )
@@ -241,6 +245,9 @@ class _ProseReader:
         else:
             self._as_area(fig, gap_start, line, first_index)
         fig.qualifier = fig.qualifier or qualifier_after(text[unit_end : unit_end + 4])
+        whole_mode = _WHOLE_MODE.match(text, unit_end, sentence[1])
+        if whole_mode and fig.mode is None and fig.unit != "%":
+            fig.mode = whole_mode.group(1)
         if fig.equivalent_of is not None and fig.qualifier:
             lead = self.figures[fig.equivalent_of]
             lead.qualifier = lead.qualifier or fig.qualifier
@@ -284,6 +291,11 @@ class _ProseReader:
         # bound (不低于…70%) it is a policy threshold instead.
         of_total = re.search(r"占[\u4e00-\u9fa5]{0,16}(?:总量|总面积|总规模)的?(?:比例|比重)?(?:为|是|达)?约?$", gap)
         of_total = of_total or re.search(r"(?:总量|总面积|总规模)的$", gap)
+        of_total = of_total or (
+            re.search(r"(?:合计|共计|小计|二者合计|两者合计)占(?:比)?(?:为|是|达)?约?$", gap)
+            if _labels_in(gap)
+            else None
+        )
         if of_total and not (fig.qualifier in ("lower_bound", "upper_bound") and _H3_WORDS.search(clause)):
             fig.measure = "share"
             subject = gap[: of_total.start()] if of_total else gap
@@ -310,8 +322,14 @@ class _ProseReader:
         masked = _mask(clause, labels)
         fig.qualifier = qualifier_before(clause)
         fig.mode = find_mode(masked)
+        fig.method = find_method(masked)
         fig.source = find_source(masked)
         fig.district = self.district_in(masked)
+        head = self._item_head(fig, clause_start)
+        if not labels and head is not None:
+            labels = _labels_in(head)
+            if not fig.district:
+                fig.district = self.district_in(_mask(head, labels))
         if labels:
             fig.label, fig.category_set = labels[-1][2], True
         elif after_labels and after_labels[0][0] <= 2:
@@ -349,6 +367,16 @@ class _ProseReader:
         self._respectively(fig, sentence_start, first_index)
         self._inherit(fig, line, first_index)
 
+    def _item_head(self, fig: RawFigure, clause_start: int) -> str | None:
+        """Return the head of a "head：figures" item (（1）住宅用地：约26.8公顷; 某街道：计划供应…)."""
+        start = fig.sentence[0]
+        colon = self.text.rfind("：", start, clause_start)
+        colon = max(colon, self.text.rfind(":", start, clause_start))
+        if colon < 0 or any(f.start > start and f.start < colon for f in self.figures if f.sentence == fig.sentence):
+            return None
+        head = self.text[start:colon]
+        return head if len(head) <= 24 else None
+
     def _continues(self, fig: RawFigure, gap_start: int) -> RawFigure | None:
         """Return the previous figure when nothing but a verb separates it from ``fig``."""
         if not self.figures or gap_start <= fig.sentence[0]:
@@ -358,6 +386,11 @@ class _ProseReader:
         if previous.text_span and previous.text_span[1] == gap_start and not _CLAUSE_BREAK.search(gap):
             return previous if previous.label is not None and not _labels_in(gap) else None
         return None
+
+    def _only_other_years(self, text: str) -> bool:
+        """Whether a heading names years, none of them the plan year (三、2027—2028年供应安排)."""
+        years = {int(y) for y in re.findall(r"((?:19|20)\d{2})", text)}
+        return bool(self.plan_year and years and self.plan_year not in years)
 
     def _other_year(self, prefix: str) -> bool:
         if self.plan_year is None:
@@ -440,7 +473,7 @@ def _bound_in(text: str) -> str | None:
     """Return a bound stated anywhere before a percentage: 不低于住房用地供应总量的70%."""
     if re.search(r"不低于|不少于|至少|不小于", text):
         return "lower_bound"
-    if re.search(r"不超过|不高于|不大于|控制在", text):
+    if re.search(r"不超过|不高于|不大于|控制在|不得超过|不得高于|不应超过", text):
         return "upper_bound"
     return None
 
@@ -511,12 +544,14 @@ def _finalise(raw: list[RawFigure], view: TextView) -> tuple[Figure, ...]:
                 housing=bool(label and label.kind == "housing" and fig.measure != "parcel_area_cap"),
                 district=fig.district,
                 mode=fig.mode,
+                method=fig.method,
                 source=fig.source,
                 qualifier=fig.qualifier,
                 context=fig.context,
                 equivalent_of=new_id.get(fig.equivalent_of) if fig.equivalent_of is not None else None,
                 share_of=new_id.get(fig.share_of) if fig.share_of is not None else None,
                 in_table=fig.in_table,
+                parcel=fig.parcel,
             )
         )
     return tuple(out)
@@ -581,6 +616,7 @@ def extract_plan_text(text: str, *, source: dict[str, object] | None = None) -> 
                     reader.headings,
                     len(reader.figures),
                     reader.district_in,
+                    meta.year,
                 )
             )
             i = j

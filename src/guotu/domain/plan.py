@@ -18,6 +18,7 @@ from guotu.domain.findings import Finding
 __all__ = [
     "CONTEXT_MEASURES",
     "MEASURES",
+    "METHODS",
     "MODES",
     "QUALIFIERS",
     "SOURCES",
@@ -30,6 +31,8 @@ __all__ = [
 #: What a figure measures.
 MEASURES: Final = ("supply_area", "share", "parcel_area_cap", "other")
 CONTEXT_MEASURES: Final = ("other",)
+#: Grant methods (出让方式).
+METHODS: Final = ("招拍挂", "协议", "招标", "拍卖", "挂牌")
 #: Supply modes (供应方式).
 MODES: Final = ("出让", "划拨", "租赁")
 #: Sources of the land (新增 / 存量 建设用地).
@@ -61,6 +64,8 @@ class Figure:
         True for a housing sub-item (保障性住房 ...), part of 住宅用地.
     district, mode, source
         Layout unit as written, 出让/划拨/租赁, 新增/存量 (each or None).
+    method
+        How land is granted (出让方式): 招拍挂, 协议, 招标, 拍卖 or 挂牌, or None.
     qualifier
         ``approximate``, ``upper_bound``, ``lower_bound`` or None.
     context
@@ -76,6 +81,10 @@ class Figure:
         ID of the figure this one restates in another unit (``1843.24公顷（27647.42亩）``).
     share_of
         For a share: ID of the area figure it is the share of.
+    in_table
+        True when the figure is a table cell.
+    parcel
+        The parcel number (地块编号) when the figure is a row of a parcel list (宗地表).
     """
 
     id: str
@@ -90,17 +99,19 @@ class Figure:
     housing: bool = False
     district: str | None = None
     mode: str | None = None
+    method: str | None = None
     source: str | None = None
     qualifier: str | None = None
     context: bool = False
     equivalent_of: str | None = None
     share_of: str | None = None
     in_table: bool = False
+    parcel: str | None = None
 
     @property
     def is_planned_area(self) -> bool:
         """True for a planned supply area (not context, not a share)."""
-        return self.measure == "supply_area" and not self.context
+        return self.measure == "supply_area" and not self.context and self.parcel is None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form of the figure."""
@@ -115,12 +126,14 @@ class Figure:
             "housing": self.housing,
             "district": self.district,
             "mode": self.mode,
+            "method": self.method,
             "source": self.source,
             "qualifier": self.qualifier,
             "context": self.context,
             "equivalent_of": self.equivalent_of,
             "share_of": self.share_of,
             "in_table": self.in_table,
+            "parcel": self.parcel,
             "span": [self.span[0], self.span[1]],
             "text": self.text,
         }

@@ -94,7 +94,9 @@ def _is_residential(key: Key) -> bool:
 
 
 def _key(fig: Figure) -> Key:
-    return (_category_key(fig), fig.district, fig.mode, fig.source)
+    # 以招拍挂方式出让 and 以协议方式出让 are two quantities: the method joins the mode.
+    mode = f"{fig.mode}:{fig.method}" if fig.mode and fig.method else fig.mode
+    return (_category_key(fig), fig.district, mode, fig.source)
 
 
 def _unit_en(unit: str) -> str:
@@ -112,6 +114,11 @@ class _PlanIndex:
     def __init__(self, figures: Sequence[Figure]):
         self.by_id = {f.id: f for f in figures}
         self.areas = [f for f in figures if f.is_planned_area and units.is_area_unit(f.unit)]
+        self.parcels = [
+            f
+            for f in figures
+            if f.parcel and f.measure == "supply_area" and not f.context and units.is_area_unit(f.unit)
+        ]
         self.table: dict[tuple[Key, str], list[Figure]] = {}
         for fig in self.areas:
             self.table.setdefault((_key(fig), fig.unit), []).append(fig)
@@ -274,7 +281,9 @@ def _groups(index: _PlanIndex, unit: str) -> Iterable[_Group]:
             modes = parts_where(
                 lambda k, c=category, d=district, s=source: k[0] == c and k[1] == d and k[2] is not None and k[3] == s
             )
-            if len({p.mode for p in modes}) >= 2:
+            plain = {p.mode for p in modes if p.method is None}
+            modes = [p for p in modes if p.method is None or p.mode not in plain]
+            if len({(p.mode, p.method) for p in modes}) >= 2:
                 yield _Group(
                     "C2",
                     tuple(modes),
@@ -331,6 +340,40 @@ def _groups(index: _PlanIndex, unit: str) -> Iterable[_Group]:
                     f"The categories of {name}",
                     True,
                 )
+
+
+def _parcel_groups(index: _PlanIndex) -> Iterable[_Group]:
+    """Parcel lists (宗地表) against the category totals they detail (C3)."""
+    if not index.parcels:
+        return
+    categories = [
+        f
+        for f in index.areas
+        if f.category and not f.housing and f.district is None and f.mode is None and f.source is None
+    ]
+    by_category: dict[str, list[Figure]] = {}
+    for parcel in index.parcels:
+        owner = next(
+            (c for c in categories if parcel.category_codes and _covers(c.category_codes, parcel.category_codes)),
+            None,
+        )
+        if owner is not None:
+            by_category.setdefault(owner.id, []).append(parcel)
+    for owner_id, parcels in by_category.items():
+        owner = index.by_id[owner_id]
+        yield _Group(
+            "C3",
+            tuple(parcels),
+            owner,
+            f"宗地表中{owner.category}各宗地面积",
+            f"The parcels of {owner.category} in the parcel list",
+            True,
+        )
+
+
+def _covers(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    """Whether every class of ``inner`` lies in a class of ``outer`` (1001 in 10)."""
+    return all(any(code.startswith(o) for o in outer) for code in inner)
 
 
 # --- conversions (C4) ---------------------------------------------------------------------
@@ -613,7 +656,15 @@ def _housing_findings(
         counted = _top_level([i for i in items if _H3_WORDS.search(i.category or "")])
         # The share needs the whole breakdown: the rest (商品住房, 其他) listed too,
         # or the sub-items adding up to the residential land.
-        if not counted or not (complete or abs(difference) <= tolerance) or any(i.qualifier for i in counted):
+        commercial_only = any(
+            re.search(r"商品住", i.category or "") and not _SMALL_UNIT_CHILD.search(i.category or "") for i in top
+        ) and not any(_SMALL_UNIT_CHILD.search(i.category or "") for i in items)
+        if (
+            not counted
+            or not (complete or abs(difference) <= tolerance)
+            or any(i.qualifier for i in counted)
+            or commercial_only
+        ):
             yield "H3", None, "n/a"
             continue
         guaranteed = sum((i.value for i in counted), Decimal(0))
@@ -781,12 +832,12 @@ def check_plan_figures(
     index = _PlanIndex(plan.figures)
     findings: list[Finding] = []
     status: dict[str, list[str]] = {r: [] for r in ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "H3", "H4", "D1")}
-    for unit in index.units():
-        for group in _groups(index, unit):
-            finding, result = _sum_finding(group)
-            status[group.rule].append(result)
-            if finding:
-                findings.append(finding)
+    groups = [group for unit in index.units() for group in _groups(index, unit)]
+    for group in (*groups, *_parcel_groups(index)):
+        finding, result = _sum_finding(group)
+        status[group.rule].append(result)
+        if finding:
+            findings.append(finding)
     for finding_or_none, result in _conversion_findings(plan.figures, index.by_id):
         status["C4"].append(result)
         if finding_or_none:
