@@ -21,7 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "缺少依赖程序：{name}。{hint}",
         "A required program is missing: {name}. {hint}",
     ),
-    "layer.kind_unknown": ("未知的图层类型：{kind}（可选：{choices}）", "Unknown layer kind: {kind} (choose from: {choices})"),
+    "layer.kind_unknown": (
+        "未知的图层类型：{kind}（可选：{choices}）",
+        "Unknown layer kind: {kind} (choose from: {choices})",
+    ),
     "cli.error_prefix": ("错误", "Error"),
     "cli.internal_error": (
         "内部错误（请用 -v 查看详情并报告）：{detail}",
