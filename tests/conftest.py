@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:  # the tests package (tests.pg, tests.corpus) under any import mode
+    sys.path.insert(0, str(_ROOT))
+
+# The PostGIS server fixture (postgis_server, postgis_url) for every test package.
+pytest_plugins = ["tests.pg"]
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["PostgisServer", "PostgisUnavailable", "postgis_server", "postgis_url", "start_server"]
+__all__ = ["PostgisServer", "PostgisUnavailable", "drop_schemas", "postgis_server", "postgis_url", "start_server"]
 
 DATABASE = "guotu_test"
 
@@ -168,6 +168,15 @@ def _create_database(server: PostgisServer) -> None:
             conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
         except psycopg.Error as err:
             raise PostgisUnavailable(f"PostGIS is not installed: {err}") from err
+
+
+def drop_schemas(url: str, *schemas: str) -> None:
+    """Drop schemas (and all they hold) from the database at ``url``: a quick way to start empty."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for schema in schemas:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def _unavailable(reason: str) -> None:

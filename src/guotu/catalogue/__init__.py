@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from guotu.catalogue import boundaries, classification, core, documents, geo, plans
+from guotu.catalogue import boundaries, classification, core, documents, geo, plans, vector
 
 __all__ = ["LANGUAGES", "MESSAGES", "message", "normalize_lang"]
 
 LANGUAGES = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {}
-for _part in (core, documents, plans, classification, geo, boundaries):
+for _part in (core, documents, plans, classification, geo, boundaries, vector):
     for _key, _texts in _part.MESSAGES.items():
         if _key in MESSAGES:
             raise RuntimeError(f"duplicate catalogue key {_key!r}")

@@ -90,4 +90,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法平差：各部分面积之和为零，而总面积为 {total}",
         "Cannot adjust: the parts add up to zero while the total is {total}",
     ),
+    # Overlay engine, version diff and file overlays (guotu.geo.overlay, guotu.geo.diff, guotu overlay / area)
+    "overlay.empty_geometry": (
+        "第 {index} 个{what}几何图形为空或缺失",
+        "The geometry of {what} {index} is empty or missing",
+    ),
+    "overlay.not_polygon": (
+        "第 {index} 个{what}几何图形是 {geom_type}，叠加分析只接受面（Polygon/MultiPolygon）",
+        "The geometry of {what} {index} is a {geom_type}; overlays need a Polygon or MultiPolygon",
+    ),
+    "overlay.invalid_geometry": (
+        "第 {index} 个{what}几何图形无效（{reason}），不能进行叠加分析：请先检查并修复",
+        "The geometry of {what} {index} is invalid ({reason}); overlays never run on invalid "
+        "geometry: check and repair it first",
+    ),
+    "overlay.length_mismatch": (
+        "{name} 的个数（{size}）与要素个数（{expected}）不一致",
+        "{name} has {size} values for {expected} features",
+    ),
+    "overlay.planar_geographic": (
+        "EPSG:{epsg} 为经纬度坐标系，不能计算平面面积：请使用椭球面积",
+        "EPSG:{epsg} is geographic: planar areas in degrees are meaningless; use the ellipsoidal area",
+    ),
+    "overlay.duplicate_layer": (
+        "分区图层名称重复：{names}",
+        "Zone layer names must be unique: {names}",
+    ),
+    "overlay.stream_chunk": (
+        "数据块须为（几何, 分类）或（几何, 分类, 面积），实际有 {size} 项",
+        "A chunk must be (geometries, classes) or (geometries, classes, areas), not {size} items",
+    ),
+    "overlay.file_unreadable": (
+        "无法读取空间数据文件：{path}（{reason}）",
+        "Cannot read the spatial data file: {path} ({reason})",
+    ),
+    "overlay.field_missing": (
+        "文件 {path} 中没有字段 {field}（现有字段：{fields}）",
+        "The file {path} has no field {field} (fields: {fields})",
+    ),
+    "overlay.crs_mismatch": (
+        "两个图层的坐标系不同：{layer} 为 EPSG:{layer_epsg}，{zones} 为 EPSG:{zones_epsg}"
+        "（可去掉 --no-transform 以自动换算）",
+        "The layers are in different CRSs: {layer} is EPSG:{layer_epsg}, {zones} is EPSG:{zones_epsg} "
+        "(drop --no-transform to convert the zones)",
+    ),
+    "diff.crs_mismatch": (
+        "两个版本的坐标系不同：EPSG:{before} 与 EPSG:{after}",
+        "The two versions are in different CRSs: EPSG:{before} and EPSG:{after}",
+    ),
+    "diff.field_missing": (
+        "版本中没有分类字段 {field}",
+        "The versions have no class field {field}",
+    ),
 }

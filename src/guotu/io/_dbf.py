@@ -47,6 +47,7 @@ __all__ = [
     "EncodingChoice",
     "choose_encoding",
     "codec_for_cpg",
+    "deleted",
     "read_header",
     "read_values",
 ]
@@ -192,6 +193,17 @@ def _records(table: DbfTable) -> npt.NDArray[np.uint8]:
     return data.reshape(table.n_records, table.record_length)
 
 
+def deleted(table: DbfTable) -> npt.NDArray[np.bool_]:
+    """Tell, per record, whether it is marked deleted (``*``)."""
+    if not table.n_records:
+        return np.zeros(0, dtype=bool)
+    flags = np.fromfile(
+        table.path, dtype=np.uint8, count=table.n_records * table.record_length, offset=table.header_length
+    )
+    result: npt.NDArray[np.bool_] = flags[:: table.record_length] == _DELETED
+    return result
+
+
 def codec_for_cpg(text: str) -> str | None:
     """Map the text of a ``.cpg`` file to a Python codec name, or None when unknown.
 
@@ -233,7 +245,7 @@ def _decode(raw: bytes, encoding: str) -> str | None:
 
 
 def _text_bytes(table: DbfTable, records: npt.NDArray[np.uint8]) -> list[bytes]:
-    """The distinct non-ASCII byte strings of the table: field names and text values."""
+    """Collect the distinct non-ASCII byte strings of the table: field names and text values."""
     found: dict[bytes, None] = {}
     for item in table.fields:
         if any(b >= 0x80 for b in item.raw_name):

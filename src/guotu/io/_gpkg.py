@@ -35,7 +35,7 @@ from typing import Final
 
 from guotu.errors import InvalidInputError
 
-__all__ = ["GpkgLayer", "inspect_geopackage", "is_sqlite", "layer_stats"]
+__all__ = ["GpkgLayer", "check_schema", "inspect_geopackage", "is_sqlite", "layer_stats", "quote_identifier"]
 
 _MAGIC: Final = b"SQLite format 3\x00"
 

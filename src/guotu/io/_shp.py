@@ -67,7 +67,7 @@ def _corrupt(path: Path, reason: str) -> InvalidInputError:
 
 
 def _header(path: Path) -> tuple[int, int, int]:
-    """(declared length in bytes, actual size, shape type) of a .shp or .shx."""
+    """Return (declared length in bytes, actual size, shape type) of a .shp or .shx."""
     size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(_HEADER_SIZE)
@@ -146,4 +146,5 @@ def _read_ints(data: npt.NDArray[np.uint8], at: npt.NDArray[np.int64]) -> npt.ND
     if (at + 4 > len(data)).any():
         raise InvalidInputError("vector.shapefile_corrupt", path="", reason="a record lies beyond the end of the file")
     window = data[at[:, None] + np.arange(4)]
-    return window.copy().view("<i4").ravel().astype(np.int64)
+    values: npt.NDArray[np.int64] = window.copy().view("<i4").ravel().astype(np.int64)
+    return values

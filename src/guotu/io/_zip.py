@@ -16,6 +16,7 @@ store GBK names), else as CP437, the zip default.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import stat
@@ -134,7 +135,7 @@ def _local_spans(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: P
         end = start + _LOCAL_HEADER.size + name_length + extra_length + info.compress_size
         spans.append((start, end, info.orig_filename))
     spans.sort()
-    for (_, end, name), (next_start, _, _) in zip(spans, spans[1:], strict=False):
+    for (_, end, name), (next_start, _, _) in itertools.pairwise(spans):
         if end > next_start:
             raise _limit(path, f"entries overlap ({name!r})")
     if spans and spans[-1][1] > end_of_data:

@@ -46,13 +46,13 @@ def head(backend: str) -> int:
 
 
 def sqlite_statements(sql: str) -> list[str]:
-    """Split a script into statements (triggers included), for use inside a transaction.
+    r"""Split a script into statements (triggers included), for use inside a transaction.
 
     ``executescript`` would commit first, so migrations run statement by statement.
 
     Examples
     --------
-    >>> sqlite_statements("CREATE TABLE a (x);\\nCREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END;")
+    >>> sqlite_statements("CREATE TABLE a (x);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END;")
     ['CREATE TABLE a (x);', 'CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END;']
     """
     statements: list[str] = []

@@ -17,11 +17,12 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from types import EllipsisType
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import numpy as np
 import shapely
@@ -30,10 +31,11 @@ from guotu.domain.jurisdictions import Jurisdiction, Level
 from guotu.domain.layers import LayerVersionInfo, LegalStatus, layer_kind
 from guotu.errors import ConflictError, InvalidInputError, NotFoundError, StorageError
 from guotu.geo.vector import VectorData
+from guotu.store._status import plan_status_change
 from guotu.store.base import BBox, LayerInfo, Store
 from guotu.store.content import PreparedVersion, canonical_json, decode_attributes, prepare_version
 
-__all__ = ["SQLStore", "staging_owner"]
+__all__ = ["Result", "SQLStore", "staging_owner"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,32 +48,34 @@ _FOREIGN_STAGING_TTL: Final = timedelta(days=1)
 
 _MAX_NAME: Final = 200
 
-#: Allowed (current, target) legal-status changes; same → same updates metadata only.
-_TRANSITIONS: Final = {
-    (LegalStatus.DRAFTING, LegalStatus.DRAFTING),
-    (LegalStatus.DRAFTING, LegalStatus.IN_FORCE),
-    (LegalStatus.IN_FORCE, LegalStatus.IN_FORCE),
-    (LegalStatus.IN_FORCE, LegalStatus.REPEALED),
-    (LegalStatus.REPEALED, LegalStatus.REPEALED),
-}
-
 _VERSION_COLUMNS: Final = (
     "v.id, v.version, v.parent, v.content_hash, v.crs, v.feature_count, v.area_m2, v.created_at, "
     "v.legal_status, v.filed, v.effective_date, v.approval_document, v.note, v.source, v.repealed_on"
 )
 
-_FEATURE_COLUMNS: Final = "f.fid, f.geom, f.attrs, f.planar_m2, f.ellipsoidal_m2"
+_FEATURE_COLUMNS: Final = "f.fid, f.wkb, f.attrs, f.planar_m2, f.ellipsoidal_m2"
 
 
-class Cursor(Protocol):
-    """The part of a DB-API cursor the stores use."""
+class Result:
+    """The rows of one statement, fetched while the connection was held.
 
-    @property
-    def rowcount(self) -> int: ...
+    Stores may be shared by threads; fetching inside the lock keeps one thread's
+    rows from mixing with another's statement on the same connection.
+    """
 
-    def fetchone(self) -> Any: ...
+    __slots__ = ("rowcount", "rows")
 
-    def fetchall(self) -> list[Any]: ...
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self.rows = rows
+        self.rowcount = rowcount
+
+    def fetchone(self) -> Any:
+        """Return the first row, or None."""
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[Any]:
+        """Return every row."""
+        return self.rows
 
 
 def _process_start(pid: int) -> str:
@@ -144,6 +148,8 @@ class SQLStore(Store):
     #: Whether ``add_version`` outside a transaction stages in batches of short
     #: transactions (SQLite: one writer at a time) or writes in one (PostgreSQL).
     _batched_staging: bool = False
+    #: Seconds to pause between staging batches, so that waiting writers get the lock.
+    _batch_pause: float = 0.0
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -152,12 +158,12 @@ class SQLStore(Store):
     # ------------------------------------------------------------------ hooks
 
     @abc.abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        """Run one statement (``?`` placeholders) and return its cursor."""
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        """Run one statement (``?`` placeholders) and return its rows."""
 
     @abc.abstractmethod
     def _write(self) -> AbstractContextManager[None]:
-        """A write transaction (a savepoint when one is open), holding ``self._lock``."""
+        """Open a write transaction (a savepoint when one is open), holding ``self._lock``."""
 
     @abc.abstractmethod
     def _in_transaction(self) -> bool:
@@ -173,9 +179,9 @@ class SQLStore(Store):
 
     @abc.abstractmethod
     def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, Any]:
-        """A condition ``column IN values`` with one parameter."""
+        """Return a condition ``column IN values`` with its one parameter."""
 
-    def _lock_layer(self, layer_id: int) -> None:  # noqa: B027 - a hook that SQLite leaves empty
+    def _lock_layer(self, layer_id: int) -> None:
         """Serialise version numbering and status changes of one layer (PostgreSQL)."""
 
     def _db_date(self, value: date | None) -> Any:
@@ -195,7 +201,9 @@ class SQLStore(Store):
         for field, value in (("code", j.code), ("name", j.name)):
             problem = _name_problem(value)
             if problem is not None:
-                raise InvalidInputError("jurisdiction.invalid", field=field, value=str(value)[:_MAX_NAME], reason=problem)
+                raise InvalidInputError(
+                    "jurisdiction.invalid", field=field, value=str(value)[:_MAX_NAME], reason=problem
+                )
         _no_nul(j.parent, "parent")
         _no_nul(j.name_en, "name_en")
         level = Level(j.level)
@@ -229,7 +237,7 @@ class SQLStore(Store):
             "SELECT code, name, level, parent, name_en FROM jurisdictions WHERE code = ?", (code,)
         ).fetchone()
         if row is None:
-            raise NotFoundError("jurisdiction.not_found", code=code)
+            raise NotFoundError("jurisdiction.not_found", query=code)
         return self._jurisdiction(row)
 
     def list_jurisdictions(self, parent: str | None = None) -> list[Jurisdiction]:
@@ -245,7 +253,7 @@ class SQLStore(Store):
         """See :meth:`Store.jurisdiction_boundary`."""
         row = self._execute("SELECT boundary, boundary_crs FROM jurisdictions WHERE code = ?", (code,)).fetchone()
         if row is None:
-            raise NotFoundError("jurisdiction.not_found", code=code)
+            raise NotFoundError("jurisdiction.not_found", query=code)
         return None if row[0] is None else (bytes(row[0]), int(row[1]))
 
     # ---------------------------------------------------------------------- layers
@@ -284,10 +292,11 @@ class SQLStore(Store):
         with self._write():
             if self._execute("SELECT 1 FROM layers WHERE name = ?", (name,)).fetchone():
                 raise ConflictError("layer.exists", name=name)
-            if jurisdiction is not None and not self._execute(
-                "SELECT 1 FROM jurisdictions WHERE code = ?", (jurisdiction,)
-            ).fetchone():
-                raise NotFoundError("jurisdiction.not_found", code=jurisdiction)
+            if (
+                jurisdiction is not None
+                and not self._execute("SELECT 1 FROM jurisdictions WHERE code = ?", (jurisdiction,)).fetchone()
+            ):
+                raise NotFoundError("jurisdiction.not_found", query=jurisdiction)
             self._execute(
                 "INSERT INTO layers (name, kind, jurisdiction, title, created_at) VALUES (?, ?, ?, ?, ?)",
                 (name, kind_id, jurisdiction, title, self._db_timestamp(datetime.now(UTC))),
@@ -330,8 +339,7 @@ class SQLStore(Store):
         if number is None:
             raise NotFoundError("version.not_found", layer=layer, version="latest")
         row = self._execute(
-            f"SELECT {_VERSION_COLUMNS} FROM layer_versions v WHERE v.layer_id = ? AND v.version = ? "
-            "AND NOT v.staging",
+            f"SELECT {_VERSION_COLUMNS} FROM layer_versions v WHERE v.layer_id = ? AND v.version = ? AND NOT v.staging",
             (layer_row[0], int(number)),
         ).fetchone()
         if row is None:
@@ -355,7 +363,7 @@ class SQLStore(Store):
         filed: bool = False,
         note: str = "",
         findings: Sequence[dict[str, Any]] = (),
-        expected_parent: int | None | EllipsisType = ...,
+        expected_parent: int | EllipsisType | None = ...,
     ) -> LayerVersionInfo:
         """See :meth:`Store.add_version`."""
         self._check_open()
@@ -395,6 +403,8 @@ class SQLStore(Store):
             version_id = self._stage(layer_id, prepared, meta)
         try:
             for start in range(0, len(prepared), BATCH):
+                if start and self._batch_pause:
+                    time.sleep(self._batch_pause)
                 with self._write():
                     self._insert_features(version_id, prepared, start, min(start + BATCH, len(prepared)))
             with self._write():
@@ -446,7 +456,7 @@ class SQLStore(Store):
         layer_id: int,
         version_id: int,
         meta: dict[str, Any],
-        expected_parent: int | None | EllipsisType,
+        expected_parent: int | EllipsisType | None,
     ) -> LayerVersionInfo:
         """Make a staged version visible: one UPDATE, after the checks that need the lock."""
         self._lock_layer(layer_id)
@@ -561,46 +571,25 @@ class SQLStore(Store):
             layer_row = self._layer_row(layer)
             self._lock_layer(int(layer_row[0]))
             _, row = self._version_row(layer, version)
-            current = LegalStatus(row[8])
-            if (current, target) not in _TRANSITIONS or (expected_status is not None and current != expected_status):
-                raise ConflictError(
-                    "version.transition", layer=layer, version=version, current=current.value, target=target.value
-                )
-            stored_effective, repealed_on = _date(row[10]), _date(row[14])
-            effective = stored_effective
-            if target is LegalStatus.REPEALED:
-                if current is LegalStatus.IN_FORCE:
-                    repealed_on = effective_date or date.today()
-                    if stored_effective is not None and repealed_on < stored_effective:
-                        raise ConflictError(
-                            "version.effective_date_order",
-                            layer=layer,
-                            date=repealed_on.isoformat(),
-                            previous=version,
-                            previous_date=stored_effective.isoformat(),
-                        )
-                elif effective_date is not None and effective_date != repealed_on:
-                    raise ConflictError(
-                        "version.effective_date_locked", layer=layer, version=version, status=current.value
-                    )
-            elif current is LegalStatus.IN_FORCE and effective_date not in (None, stored_effective):
-                raise ConflictError(
-                    "version.effective_date_locked", layer=layer, version=version, status=current.value
-                )
-            elif effective_date is not None:
-                effective = effective_date
-            if target is LegalStatus.IN_FORCE:
-                if effective is None:
-                    raise InvalidInputError("version.effective_date_required", layer=layer, version=version)
-                if current is LegalStatus.DRAFTING:
-                    self._repeal_in_force(layer, int(layer_row[0]), effective, exclude=int(row[0]))
+            change = plan_status_change(
+                layer,
+                version,
+                LegalStatus(row[8]),
+                target,
+                stored_effective=_date(row[10]),
+                stored_repeal=_date(row[14]),
+                effective_date=effective_date,
+                expected_status=expected_status,
+            )
+            if change.repeal_previous and change.effective_date is not None:
+                self._repeal_in_force(layer, int(layer_row[0]), change.effective_date, exclude=int(row[0]))
             self._execute(
                 "UPDATE layer_versions SET legal_status = ?, effective_date = ?, repealed_on = ?, "
                 "approval_document = COALESCE(?, approval_document), filed = COALESCE(?, filed) WHERE id = ?",
                 (
                     target.value,
-                    self._db_date(effective),
-                    self._db_date(repealed_on),
+                    self._db_date(change.effective_date),
+                    self._db_date(change.repealed_on),
                     approval_document,
                     filed,
                     row[0],
@@ -622,9 +611,7 @@ class SQLStore(Store):
         self._check_open()
         _, row = self._version_row(layer, version)
         version_id = int(row[0])
-        meta = self._execute(
-            "SELECT fields, field_aliases FROM layer_versions WHERE id = ?", (version_id,)
-        ).fetchone()
+        meta = self._execute("SELECT fields, field_aliases FROM layer_versions WHERE id = ?", (version_id,)).fetchone()
         if bbox is not None:
             box = _check_bbox(bbox)
             rows = self._bbox_rows(version_id, box)

@@ -155,9 +155,7 @@ class Store(abc.ABC):
     # -------------------------------------------------------------- jurisdictions
 
     @abc.abstractmethod
-    def upsert_jurisdiction(
-        self, j: Jurisdiction, boundary_wkb: bytes | None = None, crs: int | None = None
-    ) -> None:
+    def upsert_jurisdiction(self, j: Jurisdiction, boundary_wkb: bytes | None = None, crs: int | None = None) -> None:
         """Create or replace a jurisdiction.
 
         Parameters
@@ -238,7 +236,7 @@ class Store(abc.ABC):
         filed: bool = False,
         note: str = "",
         findings: Sequence[dict[str, Any]] = (),
-        expected_parent: int | None | EllipsisType = ...,
+        expected_parent: int | EllipsisType | None = ...,
     ) -> LayerVersionInfo:
         """Store ``data`` as the layer's next version, atomically.
 

@@ -68,6 +68,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a storable attribute value")
 
 
+_ENCODER: Final = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
 def canonical_json(value: Any) -> str:
     """Return the canonical JSON text of ``value`` (sorted keys, no spaces, UTF-8 text).
 
@@ -76,7 +79,7 @@ def canonical_json(value: Any) -> str:
     TypeError, ValueError
         For values that have no JSON form (bytes, sets, objects, non-str keys).
     """
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    return _ENCODER.encode(value)
 
 
 def feature_hash(feature_id: str, wkb: bytes, attributes_json: str) -> str:
@@ -84,14 +87,16 @@ def feature_hash(feature_id: str, wkb: bytes, attributes_json: str) -> str:
 
     Examples
     --------
-    >>> len(feature_hash("1", b"\\x01", "{}"))
+    >>> len(feature_hash("1", bytes([1]), "{}"))
     64
     """
-    digest = hashlib.sha256()
-    for part in (feature_id.encode("utf-8"), wkb, attributes_json.encode("utf-8")):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+    fid = feature_id.encode("utf-8")
+    attributes = attributes_json.encode("utf-8")
+    return hashlib.sha256(b"".join((_length(fid), fid, _length(wkb), wkb, _length(attributes), attributes))).hexdigest()
+
+
+def _length(part: bytes) -> bytes:
+    return len(part).to_bytes(8, "big")
 
 
 def content_hash(feature_hashes: Iterable[str]) -> str:

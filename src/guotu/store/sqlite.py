@@ -17,6 +17,7 @@ in between leaves staged rows that the next open removes.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -29,7 +30,9 @@ from typing import Any, Final
 
 from guotu.errors import ConfigurationError, ConflictError, InvalidInputError, StorageError
 from guotu.store import _migrations
-from guotu.store._sql import BBox, Cursor, SQLStore
+from guotu.store._files import publish
+from guotu.store._sql import Result, SQLStore
+from guotu.store.base import BBox
 from guotu.store.content import PreparedVersion
 
 __all__ = ["NETWORK_FILESYSTEMS", "SQLiteStore"]
@@ -46,6 +49,8 @@ NETWORK_FILESYSTEMS: Final = frozenset(
 
 _PROC_MOUNTS = Path("/proc/mounts")
 _BUSY_TIMEOUT_MS: Final = 5000
+#: Busy timeout while waiting to begin a write transaction (then retried, see _begin).
+_POLL_MS: Final = 2
 #: How long a write waits in all for the lock (busy_timeout per attempt, then retries).
 _WRITE_WAIT_S: Final = 30.0
 _MEMORY: Final = ":memory:"
@@ -109,6 +114,7 @@ class SQLiteStore(SQLStore):
     """
 
     _batched_staging = True
+    _batch_pause = 0.005
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__()
@@ -161,11 +167,12 @@ class SQLiteStore(SQLStore):
                 self._closed = True
                 self._conn.close()
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         self._check_open()
         try:
             with self._lock:
-                return self._conn.execute(sql, params)
+                cursor = self._conn.execute(sql, params)
+                return Result(cursor.fetchall(), cursor.rowcount)
         except sqlite3.Error as err:
             raise _translate(err) from err
 
@@ -173,16 +180,28 @@ class SQLiteStore(SQLStore):
         return self._depth > 0
 
     def _begin(self) -> None:
+        """BEGIN IMMEDIATE, polling every few milliseconds while another writer holds the lock.
+
+        SQLite's own busy handler backs off to 100 ms sleeps and misses the short gaps
+        between the batches of a large import, so a writer could starve; polling
+        catches them (the importer pauses ``_batch_pause`` between batches).
+        """
         deadline = time.monotonic() + _WRITE_WAIT_S
-        while True:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as err:
-                if ("locked" not in str(err) and "busy" not in str(err)) or time.monotonic() > deadline:
-                    raise _translate(err) from err
-                logger.info("database busy, waiting for the write lock")
-                time.sleep(0.05)
+        self._conn.execute(f"PRAGMA busy_timeout = {_POLL_MS}")
+        try:
+            waited = False
+            while True:
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as err:
+                    if ("locked" not in str(err) and "busy" not in str(err)) or time.monotonic() > deadline:
+                        raise _translate(err) from err
+                    if not waited:
+                        logger.info("database busy, waiting for the write lock")
+                        waited = True
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -283,7 +302,7 @@ class SQLiteStore(SQLStore):
         try:
             with self._lock:
                 self._conn.executemany(
-                    "INSERT INTO features (version_id, fid, geom, attrs, planar_m2, ellipsoidal_m2, hash, "
+                    "INSERT INTO features (version_id, fid, wkb, attrs, planar_m2, ellipsoidal_m2, hash, "
                     "minx, miny, maxx, maxy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
@@ -298,16 +317,14 @@ class SQLiteStore(SQLStore):
     def _bbox_rows(self, version_id: int, bbox: BBox) -> list[Any]:
         minx, miny, maxx, maxy = bbox
         return self._execute(
-            "SELECT f.fid, f.geom, f.attrs, f.planar_m2, f.ellipsoidal_m2 FROM features_rtree r "
-            "JOIN features f ON f.id = r.id WHERE r.minv <= ? AND r.maxv >= ? AND r.minx <= ? AND r.maxx >= ? "
+            "SELECT f.fid, f.wkb, f.attrs, f.planar_m2, f.ellipsoidal_m2 FROM features_rtree r "
+            "CROSS JOIN features f ON f.id = r.id WHERE r.minv <= ? AND r.maxv >= ? AND r.minx <= ? AND r.maxx >= ? "
             "AND r.miny <= ? AND r.maxy >= ? AND f.version_id = ? AND f.minx <= ? AND f.maxx >= ? "
             "AND f.miny <= ? AND f.maxy >= ? ORDER BY f.id",
             (version_id, version_id, maxx, minx, maxy, miny, version_id, maxx, minx, maxy, miny),
         ).fetchall()
 
     def _in_list(self, column: str, values: Sequence[str]) -> tuple[str, Any]:
-        import json
-
         return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(list(values), ensure_ascii=False)
 
     # ------------------------------------------------------------ backup, restore
@@ -332,8 +349,7 @@ class SQLiteStore(SQLStore):
                 check = copy.execute("PRAGMA integrity_check").fetchone()[0]
                 if check != "ok":
                     raise StorageError("store.backup_failed", path=str(target), reason=check)
-            _fsync(partial)
-            _publish(partial, target)
+            publish(partial, target)
         except sqlite3.Error as err:
             raise StorageError("store.backup_failed", path=str(target), reason=str(err)) from err
         except OSError as err:
@@ -361,9 +377,7 @@ class SQLiteStore(SQLStore):
                     raise InvalidInputError("store.backup_invalid", path=str(source), reason=reason)
                 version = int(backup.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0)
                 if version > _migrations.head("sqlite"):
-                    raise StorageError(
-                        "store.schema_too_new", current=version, supported=_migrations.head("sqlite")
-                    )
+                    raise StorageError("store.schema_too_new", current=version, supported=_migrations.head("sqlite"))
                 with self._lock:
                     backup.backup(self._conn)
         except sqlite3.DatabaseError as err:
@@ -372,27 +386,3 @@ class SQLiteStore(SQLStore):
         self.migrate()
         self.clean_staging()
         logger.info("restored %s from %s", self.path, source)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _publish(partial: Path, target: Path) -> None:
-    """Move ``partial`` to ``target`` without replacing an existing file, then sync the directory."""
-    try:
-        os.link(partial, target)  # fails if target exists: no race with another writer
-    except FileExistsError:
-        raise ConflictError("store.backup_exists", path=str(target)) from None
-    except OSError:  # filesystems without hard links
-        if target.exists():
-            raise ConflictError("store.backup_exists", path=str(target)) from None
-        os.replace(partial, target)
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    except OSError:  # some filesystems refuse to sync a directory
-        pass
-    finally:
-        os.close(directory)

@@ -54,7 +54,7 @@ CREATE TABLE features (
     id INTEGER PRIMARY KEY,
     version_id INTEGER NOT NULL REFERENCES layer_versions (id),
     fid TEXT NOT NULL,
-    geom BLOB NOT NULL,          -- normalised WKB (guotu.store.content)
+    wkb BLOB NOT NULL,           -- normalised WKB (guotu.store.content)
     attrs TEXT NOT NULL,         -- canonical JSON
     planar_m2 REAL NOT NULL,
     ellipsoidal_m2 REAL NOT NULL,

@@ -1,0 +1,23 @@
+"""Service tests run against every storage backend (SQLite and a real PostGIS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.store._data import reset_postgis
+
+from guotu.store import Store, open_store
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store of each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'one.db'}"
+    else:
+        url = request.getfixturevalue("postgis_url")
+        reset_postgis(url)
+    with open_store(url, migrate=True) as store:
+        yield store
