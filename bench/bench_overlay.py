@@ -460,7 +460,11 @@ def main() -> None:
     parser.add_argument("--skip-cli", action="store_true", help="do not run the whole-process comparison")
     parser.add_argument("--skip-diff", action="store_true", help="do not run the version diff")
     parser.add_argument("--geopandas-diff-max", type=int, default=100_000, help="largest size for the geopandas diff")
-    parser.add_argument("--postgis-url", help="PostgreSQL/PostGIS URL to compare with (a scratch database)")
+    parser.add_argument(
+        "--postgis-url",
+        help="PostgreSQL/PostGIS URL to compare with (a scratch database), or 'auto' to start a throwaway "
+        "cluster on loopback as the tests do (Debian's postgresql + postgis; as root it runs as postgres)",
+    )
     parser.add_argument("--tmp", type=Path, help="directory for data files (default: a temporary one)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -473,6 +477,14 @@ def main() -> None:
         print(json.dumps(out))
         return
     sizes = args.sizes or ([100_000, 1_000_000] if args.full else [100_000])
+    server = None
+    if args.postgis_url == "auto":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.pg import start_server
+
+        server = start_server()
+        args.postgis_url = server.url
+        print(f"PostGIS: started a throwaway cluster ({server.url.split('@')[-1]})")
     import pyogrio
     import pyproj
 
@@ -493,6 +505,8 @@ def main() -> None:
                 section_diff(n, data, args)
             section_postgis(n, data, args.postgis_url)
             print(f"\n(load average now {os.getloadavg()[0]:.2f})")
+    if server is not None:
+        server.stop()
 
 
 if __name__ == "__main__":

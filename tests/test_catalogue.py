@@ -37,3 +37,13 @@ def test_every_error_code_raised_in_the_code_has_a_text() -> None:
 
 def test_unknown_key_falls_back_to_the_key() -> None:
     assert message("no.such.key", "en", x=1) == "no.such.key (x=1)"
+
+
+def test_errors_survive_pickling() -> None:
+    # Errors raised in worker processes come back pickled: code and parameters must survive.
+    import pickle
+
+    from guotu.errors import CRSError
+
+    err = pickle.loads(pickle.dumps(CRSError("crs.unknown", value="EPSG:9999")))
+    assert type(err) is CRSError and err.code == "crs.unknown" and err.params == {"value": "EPSG:9999"}

@@ -75,6 +75,14 @@ class GuotuError(Exception):
         """Return the user-facing message in ``lang`` (``zh`` or ``en``)."""
         return message(self.code, lang, **self.params)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keep the code and parameters across pickling (errors raised in worker processes).
+        return (_rebuild, (type(self), self.code, self.params))
+
+
+def _rebuild(cls: type[GuotuError], code: str, params: dict[str, Any]) -> GuotuError:
+    return cls(code, **params)
+
 
 class InvalidInputError(GuotuError):
     """Input that guotu cannot accept: a file, a value or an option."""
