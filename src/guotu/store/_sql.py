@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import EllipsisType
 from typing import Any, Final
 
@@ -150,6 +151,8 @@ class SQLStore(Store):
     _batched_staging: bool = False
     #: Seconds to pause between staging batches, so that waiting writers get the lock.
     _batch_pause: float = 0.0
+    #: Where the store lives, for messages (a path, or a URL without its password).
+    target: str = ""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -650,6 +653,16 @@ class SQLStore(Store):
             if self._execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
                 return False
         return True
+
+    def _restore_source(self, source: Path) -> Path:
+        """Check what every restore needs: an open, empty store and a backup file."""
+        self._check_open()
+        source = Path(source)
+        if not source.is_file():
+            raise InvalidInputError("store.backup_invalid", path=str(source), reason="not a file")
+        if self.schema_version() > 0 and not self._is_empty():
+            raise ConflictError("store.not_empty", target=self.target)
+        return source
 
     def transaction(self) -> AbstractContextManager[None]:
         """See :meth:`Store.transaction`."""

@@ -291,12 +291,7 @@ class PostgisStore(SQLStore):
 
     def restore(self, source: Path) -> None:
         """Load a ``pg_dump`` backup into this empty store, then migrate it."""
-        self._check_open()
-        source = Path(source)
-        if not source.is_file():
-            raise InvalidInputError("store.backup_invalid", path=str(source), reason="not a file")
-        if self.schema_version() > 0 and not self._is_empty():
-            raise ConflictError("store.not_empty", target=self.target)
+        source = self._restore_source(source)
         listing = self._client("pg_restore", "--list", str(source))
         if listing.returncode != 0 or not re.search(rf"SCHEMA - {SCHEMA}(\s|$)", listing.stdout, re.MULTILINE):
             reason = _last_line(listing.stderr) or "no guotu schema"

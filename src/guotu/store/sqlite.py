@@ -119,6 +119,7 @@ class SQLiteStore(SQLStore):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__()
         self.path = str(path)
+        self.target = self.path
         self._depth = 0
         if self.path != _MEMORY:
             _check_filesystem(Path(self.path))
@@ -360,12 +361,7 @@ class SQLiteStore(SQLStore):
 
     def restore(self, source: Path) -> None:
         """Load a backup file into this empty store, then migrate it to the current schema."""
-        self._check_open()
-        source = Path(source)
-        if not source.is_file():
-            raise InvalidInputError("store.backup_invalid", path=str(source), reason="not a file")
-        if self.schema_version() > 0 and not self._is_empty():
-            raise ConflictError("store.not_empty", target=self.path)
+        source = self._restore_source(source)
         try:
             with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as backup:
                 check = backup.execute("PRAGMA quick_check").fetchone()[0]
