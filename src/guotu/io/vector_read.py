@@ -348,7 +348,7 @@ def _assemble(
             "crs_source": crs_source,
             "crs_declared": _short_crs(raw.crs_text),
             "field_types": raw.field_types,
-            "fids": raw.fids,
+            "fids": raw.fids.tolist(),  # plain data: the store keeps source as JSON
             "warnings": [*raw.warnings, *notes, *crs_notes, *id_notes],
             **(
                 {"encoding": raw.encoding["encoding"], "encoding_source": raw.encoding["source"]}

@@ -82,22 +82,8 @@ class ImportResult:
 
 
 def finding_dict(finding: QualityFinding) -> dict[str, Any]:
-    """Return a quality finding as plain JSON-able data (no numpy values)."""
-    data: dict[str, Any] = _plain(dataclasses.asdict(finding))
-    data["severity"] = finding.severity.value
-    return data
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "tolist"):  # numpy arrays and scalars
-        return _plain(value.tolist())
-    if hasattr(value, "value") and isinstance(getattr(value, "value", None), str):
-        return value.value  # enums
-    return value
+    """Return a quality finding as plain JSON-able data."""
+    return finding.to_dict()
 
 
 def check_file(
@@ -112,7 +98,6 @@ def check_file(
     """Read a vector file and run the quality checks of its layer kind, writing nothing."""
     layer_type = layer_kind(kind)
     data = read_vector(Path(path), layer=layer, encoding=encoding, crs=crs, id_field=id_field)
-    data = dataclasses.replace(data, source=_plain(data.source))
     return data, check_layer(data, layer_type)
 
 
