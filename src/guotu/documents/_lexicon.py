@@ -15,7 +15,6 @@ __all__ = [
     "CHANGE_AMOUNT_RE",
     "CONTEXT_RE",
     "FIGURE_RE",
-    "NUMBER_RE",
     "OTHER_AREA_RE",
     "PARCEL_CAP_RE",
     "SUPPLY_WORD_RE",
@@ -49,7 +48,6 @@ _UNITS: Final = {
     "个百分点": "个百分点",
 }
 _UNIT_ALTERNATION: Final = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-NUMBER_RE: Final = re.compile(rf"(?<![\d.]){ARABIC_NUMBER}|{CHINESE_NUMBER}")
 
 #: A number followed by a unit, a list of numbers sharing one unit
 #: (``30、20、50公顷``), or ``百分之七十``.

@@ -502,7 +502,6 @@ def _choose_codes(figures: list[RawFigure]) -> dict[str, tuple[str, ...]]:
     用地用海 reading.
     """
     labels = {f.label.label: f.label for f in figures if f.label is not None}
-    present_l1 = {code[:2] for label in labels.values() for code in label.codes}
     chosen: dict[str, tuple[str, ...]] = {}
     for name, label in labels.items():
         own_l1 = {code[:2] for code in label.codes}
@@ -515,7 +514,6 @@ def _choose_codes(figures: list[RawFigure]) -> dict[str, tuple[str, ...]]:
             chosen[name] = tuple(label.codes_gbt)
         else:
             chosen[name] = tuple(label.codes)
-    del present_l1
     return chosen
 
 

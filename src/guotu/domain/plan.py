@@ -16,7 +16,6 @@ from typing import Any, Final
 from guotu.domain.findings import Finding
 
 __all__ = [
-    "CONTEXT_MEASURES",
     "MEASURES",
     "METHODS",
     "MODES",
@@ -30,7 +29,6 @@ __all__ = [
 
 #: What a figure measures.
 MEASURES: Final = ("supply_area", "share", "parcel_area_cap", "other")
-CONTEXT_MEASURES: Final = ("other",)
 #: Grant methods (出让方式).
 METHODS: Final = ("招拍挂", "协议", "招标", "拍卖", "挂牌")
 #: Supply modes (供应方式).

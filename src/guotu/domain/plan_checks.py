@@ -122,12 +122,10 @@ class _PlanIndex:
         self.table: dict[tuple[Key, str], list[Figure]] = {}
         for fig in self.areas:
             self.table.setdefault((_key(fig), fig.unit), []).append(fig)
-        decimals = Counter(units.decimals_of(f.value) for f in self.areas if f.unit == "公顷")
         self.typical_decimals = {
             unit: Counter(units.decimals_of(f.value) for f in self.areas if f.unit == unit).most_common(1)[0][0]
             for unit in {f.unit for f in self.areas}
         }
-        del decimals
 
     def get(self, key: Key, unit: str) -> Figure | None:
         found = self.table.get((key, unit))
@@ -229,15 +227,6 @@ def _without_nested(parts: list[Figure]) -> list[Figure]:
         for i, part in enumerate(parts)
         if not any(j != i and _nested_in(code_sets[i], other) for j, other in enumerate(code_sets))
     ]
-
-
-def _label(key: Key) -> tuple[str, str]:
-    category, district, mode, source = key
-    zh_parts = [p for p in (district, mode, source) if p]
-    if category is not None:
-        zh_parts.append(category[1] if isinstance(category[1], str) else "")
-    zh = "".join(zh_parts) or "供应总量"
-    return zh, zh
 
 
 def _what(fig: Figure, lang: str = "zh") -> str:
@@ -722,11 +711,11 @@ def _housing_findings(
 
 
 def _duplicate_findings(index: _PlanIndex) -> Iterable[Finding]:
-    for (key, unit), figs in index.table.items():
+    for (_, unit), figs in index.table.items():
         values = {f.value for f in figs}
         if len(values) > 1:
             first, other = figs[0], next(f for f in figs if f.value != figs[0].value)
-            what = _label(key)[0]
+            what = _what(first)
             yield _finding(
                 "D1",
                 severity=Severity.WARNING,
