@@ -33,13 +33,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,9 @@ for _p in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(_p))
 
 from heldout.documents import HELDOUT  # noqa: E402
+from tests.corpus.match import dec as _dec  # noqa: E402
+from tests.corpus.match import finding_matches as finding_strict  # noqa: E402
+from tests.corpus.match import level1 as _level1  # noqa: E402
 from tests.corpus.model import CorpusDoc, ExpectedFigure, ExpectedFinding  # noqa: E402
 from tests.corpus.render import write  # noqa: E402
 
@@ -61,28 +63,6 @@ META = ("jurisdiction", "year", "status")
 # =========================================================================================
 # comparison helpers
 # =========================================================================================
-def _dec(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-
-
-def _dec_loose(value: Any) -> Decimal | None:
-    exact = _dec(value)
-    if exact is not None or value is None:
-        return exact
-    m = re.search(r"[-+]?\d+(?:\.\d+)?", str(value).replace(",", ""))
-    return Decimal(m.group()) if m else None
-
-
-def _level1(code: Any) -> str:
-    code = str(code).strip()
-    return code if code == "1311" or len(code) <= 2 else code[:2]
-
-
 def _got(actual: dict[str, Any], name: str) -> Any:
     value = actual.get(name)
     if name == "category_codes":
@@ -147,32 +127,6 @@ def match_figures(
         used.add(chosen)
         matches.append(actual[chosen])
     return matches, used
-
-
-def _computed_ok(rule: str, want: str, got: Any) -> bool:
-    expected = Decimal(want)
-    value = _dec_loose(got)
-    if value is None:
-        return False
-    quantum = Decimal(1).scaleb(expected.as_tuple().exponent)
-    options = [value]
-    if rule in ("H3", "C5") and abs(value) <= 1 < abs(expected):
-        options.append(value * 100)
-    return any(v.quantize(quantum, rounding=ROUND_HALF_UP) == expected for v in options)
-
-
-def finding_strict(expected: ExpectedFinding, actual: dict[str, Any]) -> bool:
-    if actual.get("rule") != expected.rule or actual.get("severity") != expected.severity:
-        return False
-    evidence = actual.get("evidence") or {}
-    if expected.stated is not None and _dec_loose(evidence.get("stated")) != Decimal(expected.stated):
-        return False
-    if expected.computed is None:
-        return True
-    candidates = [evidence.get("computed")]
-    if expected.rule in ("H3", "C5"):
-        candidates += [v for k, v in evidence.items() if re.search("share|ratio|percent", str(k))]
-    return any(_computed_ok(expected.rule, expected.computed, c) for c in candidates)
 
 
 def _short(value: Any) -> str:
