@@ -26,23 +26,10 @@ for _p in (_ROOT, _ROOT / "bench"):
 
 from tests.corpus import model  # noqa: E402
 from tests.corpus.model import CorpusDoc, Para, Table  # noqa: E402
-from tests.corpus.scan import same_figures, scan_text  # noqa: E402
+from tests.corpus.scan import _FULL_WIDTH, _UNIT_RE, _UNITS, same_figures, scan_text  # noqa: E402
 
 from heldout.documents import HELDOUT  # noqa: E402
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_UNITS = {
-    "万公顷": "万公顷",
-    "公顷": "公顷",
-    "万亩": "万亩",
-    "亩": "亩",
-    "万平方米": "万平方米",
-    "平方米": "平方米",
-    "平方千米": "平方千米",
-    "平方公里": "平方千米",
-    "%": "%",
-}
-_UNIT_RE = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
 _CELL_RE = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _CAPTION_UNIT_RE = re.compile(rf"单位[：:]\s*({_UNIT_RE})")
 _PAREN_UNIT_RE = re.compile(rf"[（(]({_UNIT_RE})[）)]")
