@@ -16,7 +16,6 @@ from rich.table import Table
 
 from guotu.cli.output import emit
 from guotu.cli.overlay import print_table
-from guotu.services.overlay import area_of_file
 
 __all__ = ["area_command"]
 
@@ -59,6 +58,8 @@ def area_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Print the planar and official ellipsoidal area (m²) of every feature, and the totals."""
+    from guotu.services.overlay import area_of_file
+
     epsg, report = area_of_file(file, layer=layer, crs=crs)
     if output_format is AreaFormat.json:
         emit(json.dumps({"epsg": epsg, **report}, ensure_ascii=False, indent=2), output)

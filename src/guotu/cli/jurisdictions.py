@@ -6,8 +6,6 @@ import typer
 from rich.table import Table
 
 from guotu.cli.output import emit_json, out_console
-from guotu.services import jurisdictions as service
-from guotu.services.layers import open_store
 
 __all__ = ["app"]
 
@@ -23,6 +21,9 @@ def load_command(
     db: str | None = _DB,
 ) -> None:
     """Load the built-in jurisdictions (the seeds' cities, counties, districts, towns, zones)."""
+    from guotu.services import jurisdictions as service
+    from guotu.services.layers import open_store
+
     with open_store(db) as store:
         counts = service.load_jurisdictions(store, boundaries=boundaries)
     emit_json(counts, None)
@@ -35,6 +36,9 @@ def list_command(
     db: str | None = _DB,
 ) -> None:
     """List the jurisdictions in the store."""
+    from guotu.services import jurisdictions as service
+    from guotu.services.layers import open_store
+
     with open_store(db) as store:
         units = service.list_jurisdictions(store, parent)
     if json_output:

@@ -15,9 +15,20 @@ from guotu.catalogue import message
 from guotu.cli.app import current_lang
 from guotu.cli.output import emit_json, err_console, out_console
 from guotu.domain.layers import LAYER_KINDS, LayerVersionInfo, LegalStatus
-from guotu.services import layers as service
 
 __all__ = ["app"]
+
+
+class _LazyService:
+    """The layer services, imported on first use so that ``guotu`` starts fast."""
+
+    def __getattr__(self, name: str) -> Any:
+        from guotu.services import layers
+
+        return getattr(layers, name)
+
+
+service = _LazyService()
 
 app = typer.Typer(help="一张图图层：导入、版本、质检、统计、导出 / One-map layers.", no_args_is_help=True)
 

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -24,7 +25,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from guotu.cli.output import emit, err_console, out_console
-from guotu.services.overlay import Tabulation, tabulate_files
+
+if TYPE_CHECKING:
+    from guotu.services.overlay import Tabulation
 
 __all__ = ["app", "print_table", "tabulate_command"]
 
@@ -128,6 +131,8 @@ def tabulate_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Tabulate the area of LAYER by zone × class (tabulate-intersection)."""
+    from guotu.services.overlay import tabulate_files
+
     table = _run(
         lambda progress, on_count: tabulate_files(
             layer_path,
