@@ -22,6 +22,8 @@ ALLOWED = {
     "reports": {"domain", "services"},
     "cli": {"domain", "services", "reports"},
     "web": {"domain", "services", "reports"},
+    # The distributed engine adapter: partitions are computed by guotu's own overlay engine.
+    "scale": {"domain", "geo", "io", "services"},
 }
 EDGE_LIBRARIES = {"typer", "rich", "fastapi", "click"}
 

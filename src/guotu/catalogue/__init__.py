@@ -12,13 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from guotu.catalogue import boundaries, classification, core, documents, geo, plans, vector
+from guotu.catalogue import maintenance, records, reports, review, scale, supervision, web
 
 __all__ = ["LANGUAGES", "MESSAGES", "message", "normalize_lang"]
 
 LANGUAGES = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {}
-for _part in (core, documents, plans, classification, geo, boundaries, vector):
+for _part in (
+    core, documents, plans, classification, geo, boundaries, vector,
+    records, reports, maintenance, review, supervision, web, scale,
+):  # fmt: skip
     for _key, _texts in _part.MESSAGES.items():
         if _key in MESSAGES:
             raise RuntimeError(f"duplicate catalogue key {_key!r}")

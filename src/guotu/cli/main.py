@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guotu.cli import area, codes, db, jurisdictions, layers, overlay, plans
+from guotu.cli import area, audit, codes, db, jurisdictions, layers, overlay, plans
 from guotu.cli.app import app
 
 __all__ = ["app", "main"]
@@ -14,6 +14,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(jurisdictions.app, name="jurisdiction")
 app.add_typer(overlay.app, name="overlay")
 app.command("area")(area.area_command)
+app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:

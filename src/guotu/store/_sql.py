@@ -32,6 +32,7 @@ from guotu.domain.jurisdictions import Jurisdiction, Level
 from guotu.domain.layers import LayerVersionInfo, LegalStatus, layer_kind
 from guotu.errors import ConflictError, InvalidInputError, NotFoundError, StorageError
 from guotu.geo.vector import VectorData
+from guotu.store._records import RecordsMixin
 from guotu.store._status import plan_status_change
 from guotu.store.base import BBox, LayerInfo, Store
 from guotu.store.content import PreparedVersion, canonical_json, decode_attributes, prepare_version
@@ -143,7 +144,7 @@ def _no_nul(value: str | None, field: str) -> str | None:
     return value
 
 
-class SQLStore(Store):
+class SQLStore(RecordsMixin, Store):
     """A store on a SQL database; subclasses implement the dialect's hooks."""
 
     #: Whether ``add_version`` outside a transaction stages in batches of short

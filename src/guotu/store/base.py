@@ -34,7 +34,7 @@ Optimistic concurrency (R-38)
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,12 +44,70 @@ from typing import Any, Self
 
 from guotu.domain.jurisdictions import Jurisdiction
 from guotu.domain.layers import LayerVersionInfo, LegalStatus
+from guotu.errors import NotFoundError
 from guotu.geo.vector import VectorData
 
-__all__ = ["BBox", "LayerInfo", "Store"]
+__all__ = ["AuditEvent", "BBox", "LayerInfo", "Record", "Store"]
 
 #: A bounding box (minx, miny, maxx, maxy) in the layer's own CRS.
 BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Record:
+    """A typed record of a service (a plan version, a review, a supply record, a user ...).
+
+    Parameters
+    ----------
+    kind
+        What the record is (``review``, ``supply_record``); services own their kinds.
+    key
+        Unique within ``kind``.
+    data
+        The record's content, a JSON object.
+    jurisdiction, year, status
+        Indexed scope, for listing.
+    geometry, crs
+        Optional WKB and its EPSG code.
+    revision
+        1 when created, incremented by each write (optimistic concurrency).
+    created_at, updated_at
+        UTC.
+    """
+
+    kind: str
+    key: str
+    data: dict[str, Any]
+    jurisdiction: str | None
+    year: int | None
+    status: str | None
+    geometry: bytes | None
+    crs: int | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One event of the audit trail (全过程留痕), as stored.
+
+    ``hash`` is the SHA-256 of ``prev_hash`` and the event's canonical form
+    (:func:`guotu.store.audit.event_hash`), so the events form a chain.
+    """
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    target: str | None
+    outcome: str
+    inputs: dict[str, Any]
+    result: dict[str, Any] | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    prev_hash: str
+    hash: str
 
 
 @dataclass(frozen=True)
@@ -358,3 +416,117 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def version_findings(self, layer: str, version: int) -> list[dict[str, Any]]:
         """Return the findings stored with a version."""
+
+    # --------------------------------------------------------------------- records
+
+    @abc.abstractmethod
+    def put_record(
+        self,
+        kind: str,
+        key: str,
+        data: Mapping[str, Any],
+        *,
+        jurisdiction: str | None = None,
+        year: int | None = None,
+        status: str | None = None,
+        geometry: bytes | None = None,
+        crs: int | None = None,
+        expected_revision: int | EllipsisType | None = ...,
+    ) -> Record:
+        """Create or replace a record; return it as stored.
+
+        Parameters
+        ----------
+        expected_revision
+            Omitted: no check. None: the record must not exist yet. An int: the
+            stored revision must be this one (compare-and-set).
+
+        Raises
+        ------
+        ConflictError
+            ``record.exists``, ``record.stale``.
+        InvalidInputError
+            ``record.invalid`` for a bad kind/key, data that is not a JSON object,
+            or a geometry without its CRS.
+        """
+
+    @abc.abstractmethod
+    def find_record(self, kind: str, key: str) -> Record | None:
+        """Return the record, or None."""
+
+    def get_record(self, kind: str, key: str) -> Record:
+        """Return the record.
+
+        Raises
+        ------
+        NotFoundError
+            ``record.not_found``.
+        """
+        found = self.find_record(kind, key)
+        if found is None:
+            raise NotFoundError("record.not_found", kind=kind, key=key)
+        return found
+
+    @abc.abstractmethod
+    def list_records(
+        self,
+        kind: str,
+        *,
+        jurisdiction: str | None = None,
+        year: int | None = None,
+        status: str | None = None,
+        key_prefix: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Record]:
+        """Return the records of ``kind`` matching the filters, ordered by key."""
+
+    @abc.abstractmethod
+    def count_records(
+        self,
+        kind: str,
+        *,
+        jurisdiction: str | None = None,
+        year: int | None = None,
+        status: str | None = None,
+        key_prefix: str | None = None,
+    ) -> int:
+        """Return how many records of ``kind`` match the filters."""
+
+    @abc.abstractmethod
+    def delete_record(self, kind: str, key: str, *, expected_revision: int | EllipsisType = ...) -> None:
+        """Delete a record (sessions, drafts); missing records raise ``record.not_found``."""
+
+    # ----------------------------------------------------------------- audit trail
+
+    @abc.abstractmethod
+    def append_audit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        outcome: str,
+        target: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        result: Mapping[str, Any] | None = None,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> AuditEvent:
+        """Append one event to the hash chain (inside the current transaction, if any).
+
+        Events are never changed or deleted: the database refuses it (``store.immutable``).
+        """
+
+    @abc.abstractmethod
+    def list_audit(
+        self,
+        *,
+        after_seq: int = 0,
+        limit: int | None = None,
+        actor: str | None = None,
+        action_prefix: str | None = None,
+        target: str | None = None,
+        descending: bool = False,
+    ) -> list[AuditEvent]:
+        """Return audit events with ``seq > after_seq`` matching the filters, by ``seq``."""

@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 SCHEMA: Final = "guotu"
 _ASIDE: Final = "guotu_before_restore"
 _LOCK_KEY: Final = 0x67756F7475  # "guotu": serialises migrations across sessions
+_AUDIT_LOCK_KEY: Final = 0x67756F7476  # serialises appends to the audit hash chain
 _COPY_TYPES: Final = ["int8", "text", "bytea", "int4", "text", "float8", "float8", "text", "float8", "float8",
                       "float8", "float8"]  # fmt: skip
 _TIMEOUT_S: Final = 3600
@@ -174,6 +175,13 @@ class PostgisStore(SQLStore):
                     yield
             except psycopg.Error as err:
                 raise _translate(err) from err
+
+    _json_param = "?::jsonb"
+    _no_limit = None
+    _for_update = " FOR UPDATE"
+
+    def _lock_audit(self) -> None:
+        self._execute("SELECT pg_advisory_xact_lock(?)", (_AUDIT_LOCK_KEY,))
 
     def _lock_layer(self, layer_id: int) -> None:
         # NO KEY UPDATE, not UPDATE: the staged version's foreign key already holds KEY SHARE on

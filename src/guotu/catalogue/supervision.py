@@ -1,0 +1,5 @@
+"""Texts of the supervision area (error codes and labels), in Chinese and English."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {}
