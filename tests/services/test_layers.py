@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from guotu.domain.layers import LegalStatus
-from guotu.errors import ConflictError, InvalidInputError
+from guotu.errors import ConflictError, InvalidInputError, NotFoundError
 from guotu.geo.synthetic import districts, survey
 from guotu.geo.vector import VectorData
 from guotu.io.vector_read import read_vector
@@ -117,3 +117,24 @@ def test_diff_two_versions_finds_the_changed_area(store, tmp_path: Path) -> None
     assert result.total("调出") == pytest.approx(removed_area, rel=1e-6)
     assert result.total("属性变更") == pytest.approx(changed_area, rel=1e-6)
     assert result.total("调入") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_every_change_and_failed_attempt_is_in_the_audit_trail(store, files: dict[str, Path], tmp_path: Path) -> None:
+    from guotu.services.audit import verify
+
+    result = service.import_layer(store, files["survey"], name="xz", kind="现状", actor="cli:alice")
+    assert result.version is not None
+    service.set_legal_status(store, "xz", 1, LegalStatus.IN_FORCE, effective_date=date(2026, 1, 1), actor="web:bob")
+    with pytest.raises(NotFoundError):
+        service.import_layer(store, tmp_path / "missing.gpkg", name="xz", kind="现状", actor="cli:alice")
+    events = store.list_audit()
+    assert [(e.actor, e.action, e.outcome) for e in events] == [
+        ("cli:alice", "layer.import", "ok"),
+        ("web:bob", "layer.set_status", "ok"),
+        ("cli:alice", "layer.import", "failed"),
+    ]
+    assert events[0].result is not None and events[0].result["version"] == 1
+    assert events[1].before == {"status": "在编", "effective_date": None}
+    assert events[1].after == {"status": "现行", "effective_date": "2026-01-01"}
+    assert events[2].result is not None and events[2].result["error"].startswith("file.")
+    assert verify(store).ok

@@ -31,7 +31,7 @@ from guotu.errors import GuotuError
 from guotu.store.audit import ChainCheck, verify_chain
 from guotu.store.base import AuditEvent, Store
 
-__all__ = ["AuditScope", "audited", "cli_actor", "list_events", "record_denied", "verify"]
+__all__ = ["AuditScope", "audited", "cli_actor", "list_events", "record_denied", "record_failed", "verify"]
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,31 @@ def record_denied(
 ) -> AuditEvent:
     """Record a request refused by a permission check."""
     return store.append_audit(actor=actor, action=action, outcome="denied", target=target, inputs=dict(inputs or {}))
+
+
+def record_failed(
+    store: Store,
+    *,
+    actor: str,
+    action: str,
+    error: BaseException | None = None,
+    target: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    result: Mapping[str, Any] | None = None,
+) -> AuditEvent | None:
+    """Record an attempt that failed before any transaction was opened (bad file, blocking findings).
+
+    Returns None (and logs) when the store itself cannot take the event: the
+    caller's own error matters more.
+    """
+    outcome = dict(result or {}) if error is None else {**_error_result(error), **dict(result or {})}
+    try:
+        return store.append_audit(
+            actor=actor, action=action, outcome="failed", target=target, inputs=dict(inputs or {}), result=outcome
+        )
+    except GuotuError:
+        logger.warning("could not record the failed attempt %s by %s", action, actor, exc_info=True)
+        return None
 
 
 def list_events(

@@ -10,6 +10,7 @@ from guotu.domain.jurisdiction_data import builtin_jurisdictions, is_official_co
 from guotu.domain.jurisdictions import Jurisdiction, Level
 from guotu.errors import DependencyMissingError, NotFoundError
 from guotu.geo.boundaries import load_boundary
+from guotu.services.audit import audited, cli_actor
 from guotu.store.base import Store
 
 __all__ = ["list_jurisdictions", "load_jurisdictions"]
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 _WITH_BOUNDARY = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 
 
-def load_jurisdictions(store: Store, *, boundaries: bool = True) -> dict[str, int]:
+def load_jurisdictions(store: Store, *, boundaries: bool = True, actor: str | None = None) -> dict[str, int]:
     """Put the built-in jurisdictions into the store, with CGCS2000 boundaries when available.
 
     Parameters
@@ -36,7 +37,9 @@ def load_jurisdictions(store: Store, *, boundaries: bool = True) -> dict[str, in
     """
     loaded = with_boundary = 0
     missing_package = False
-    with store.transaction():
+    with audited(
+        store, actor=actor or cli_actor(), action="jurisdiction.load", inputs={"boundaries": boundaries}
+    ) as event:
         for unit in builtin_jurisdictions():
             wkb = None
             if boundaries and not missing_package and unit.level in _WITH_BOUNDARY and is_official_code(unit.code):
@@ -51,6 +54,7 @@ def load_jurisdictions(store: Store, *, boundaries: bool = True) -> dict[str, in
             store.upsert_jurisdiction(unit, wkb, 4490 if wkb is not None else None)
             loaded += 1
             with_boundary += wkb is not None
+        event.result = {"jurisdictions": loaded, "boundaries": with_boundary}
     return {"jurisdictions": loaded, "boundaries": with_boundary, "boundary_package_missing": int(missing_package)}
 
 

@@ -20,13 +20,14 @@ from typing import Any
 
 from guotu.domain.findings import Severity
 from guotu.domain.layers import LayerKind, LayerVersionInfo, LegalStatus, layer_kind
-from guotu.errors import InvalidInputError, NotFoundError
+from guotu.errors import GuotuError, InvalidInputError, NotFoundError
 from guotu.geo.diff import DiffResult, diff_versions
 from guotu.geo.overlay import Tabulation, tabulate_intersection
 from guotu.geo.quality import QualityFinding, check_layer
 from guotu.geo.vector import VectorData
 from guotu.io.vector_read import read_vector
 from guotu.io.vector_write import write_vector
+from guotu.services.audit import audited, cli_actor, record_failed
 from guotu.settings import GeneralSettings
 from guotu.store import open_store as _open_store
 from guotu.store.base import LayerInfo, Store
@@ -119,6 +120,7 @@ def import_layer(
     filed: bool = False,
     note: str = "",
     expected_parent: int | EllipsisType | None = ...,
+    actor: str | None = None,
 ) -> ImportResult:
     """Import a vector file as the next version of a layer, after its quality checks.
 
@@ -135,8 +137,18 @@ def import_layer(
         "no version yet") is no longer the latest version; leave it out for no check.
     """
     started = time.perf_counter()
-    layer_type = layer_kind(kind)
-    data, findings = check_file(path, kind=layer_type.id, layer=layer, encoding=encoding, crs=crs, id_field=id_field)
+    who = actor or cli_actor()
+    target = f"layer:{name}"
+    inputs = {"path": str(path), "kind": kind, "jurisdiction": jurisdiction, "layer": layer, "crs": crs,
+              "legal_status": LegalStatus(legal_status).value, "note": note}  # fmt: skip
+    try:
+        layer_type = layer_kind(kind)
+        data, findings = check_file(
+            path, kind=layer_type.id, layer=layer, encoding=encoding, crs=crs, id_field=id_field
+        )
+    except GuotuError as err:
+        record_failed(store, actor=who, action="layer.import", error=err, target=target, inputs=inputs)
+        raise
     result = ImportResult(
         layer=name,
         kind=layer_type.id,
@@ -149,8 +161,12 @@ def import_layer(
     )
     if result.blocked:
         logger.info("import of %s into %s blocked by %d findings", path, name, len(findings))
+        record_failed(
+            store, actor=who, action="layer.import", target=target, inputs=inputs,
+            result={"blocked": True, "findings": len(findings)},
+        )  # fmt: skip
         return dataclasses.replace(result, seconds=time.perf_counter() - started)
-    with store.transaction():
+    with audited(store, actor=who, action="layer.import", target=target, inputs=inputs) as event:
         _ensure_layer(store, name, layer_type, jurisdiction=jurisdiction, title=title)
         version = store.add_version(
             name,
@@ -163,6 +179,7 @@ def import_layer(
             findings=[finding_dict(f) for f in findings],
             expected_parent=expected_parent,
         )
+        event.result = {"version": version.version, "features": len(data), "content_hash": version.content_hash}
     seconds = time.perf_counter() - started
     logger.info("imported %s into %s v%d: %d features in %.2f s", path, name, version.version, len(data), seconds)
     return dataclasses.replace(result, version=version, seconds=seconds)
@@ -207,11 +224,25 @@ def set_legal_status(
     effective_date: date | None = None,
     approval_document: str | None = None,
     filed: bool | None = None,
+    actor: str | None = None,
 ) -> LayerVersionInfo:
     """Move a version along 在编 → 现行 → 已废止 (its content never changes)."""
-    return store.set_legal_status(
-        name, version, status, effective_date=effective_date, approval_document=approval_document, filed=filed
-    )
+    inputs = {"version": version, "status": LegalStatus(status).value, "effective_date": _iso(effective_date),
+              "approval_document": approval_document, "filed": filed}  # fmt: skip
+    with audited(
+        store, actor=actor or cli_actor(), action="layer.set_status", target=f"layer:{name}", inputs=inputs
+    ) as event:
+        before = store.get_version(name, version)
+        event.before = {"status": before.legal_status.value, "effective_date": _iso(before.effective_date)}
+        info = store.set_legal_status(
+            name, version, status, effective_date=effective_date, approval_document=approval_document, filed=filed
+        )
+        event.after = {"status": info.legal_status.value, "effective_date": _iso(info.effective_date)}
+    return info
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def layer_stats(
