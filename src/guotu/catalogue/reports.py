@@ -68,6 +68,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.report.severity_error": ("错误", "Error"),
     "ui.report.severity_warning": ("警告", "Warning"),
     "ui.report.severity_info": ("提示", "Info"),
+    "ui.report.role_subject": ("审查对象", "Subject"),
+    "ui.report.role_district": ("行政区界", "District boundary"),
+    "ui.report.role_change_added": ("调入", "Added"),
+    "ui.report.role_change_removed": ("调出", "Removed"),
+    "ui.report.role_change_attribute": ("属性变更", "Attribute change"),
     "ui.report.table": ("表", "Table"),
     "ui.report.figure": ("图", "Figure"),
 }
