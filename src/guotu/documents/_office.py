@@ -21,11 +21,11 @@ from pathlib import Path
 from guotu.errors import DependencyMissingError, DocumentError
 from guotu.settings import DocumentSettings
 
-__all__ = ["convert_to_docx", "find_soffice"]
+__all__ = ["PROFILE_SETTINGS", "convert_to_docx", "failure_reason", "find_soffice", "run_soffice"]
 
 logger = logging.getLogger(__name__)
 
-_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -71,7 +71,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.communicate()
 
 
-def _run(command: list[str], *, workdir: Path, path: str, timeout: float) -> str:
+def run_soffice(command: list[str], *, workdir: Path, path: str, timeout: float) -> str:
     env = {**os.environ, "HOME": str(workdir), "TMPDIR": str(workdir), "TMP": str(workdir)}
     with subprocess.Popen(
         command,
@@ -93,7 +93,7 @@ def _run(command: list[str], *, workdir: Path, path: str, timeout: float) -> str
     return output
 
 
-def _failure_reason(output: str) -> str:
+def failure_reason(output: str) -> str:
     lines = [line for line in output.splitlines() if line.strip()]
     errors = [line for line in lines if "error" in line.lower()]
     return (errors or lines or ["no output file"])[-1][-_STDERR_TAIL:]
@@ -135,7 +135,7 @@ def convert_to_docx(data: bytes, *, path: str, extension: str, settings: Documen
         source.write_bytes(data)
         profile = workdir / "profile"
         (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
         outdir = workdir / "out"
         command = [
             soffice,
@@ -150,8 +150,8 @@ def convert_to_docx(data: bytes, *, path: str, extension: str, settings: Documen
             str(outdir),
             str(source),
         ]
-        output = _run(command, workdir=workdir, path=path, timeout=settings.timeout_seconds)
+        output = run_soffice(command, workdir=workdir, path=path, timeout=settings.timeout_seconds)
         result = outdir / "input.docx"
         if not result.is_file():
-            raise DocumentError("document.conversion_failed", path=path, reason=_failure_reason(output))
+            raise DocumentError("document.conversion_failed", path=path, reason=failure_reason(output))
         return result.read_bytes()

@@ -43,7 +43,7 @@ OFFICIAL_FONT_SUBSTITUTES: dict[str, str] = {
 
 def _profile_settings(substitutes: dict[str, str]) -> str:
     if not substitutes:
-        return _office._PROFILE_SETTINGS
+        return _office.PROFILE_SETTINGS
     pairs = "".join(
         f'<node oor:name="_{index}" oor:op="replace">'
         '<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
@@ -58,7 +58,7 @@ def _profile_settings(substitutes: dict[str, str]) -> str:
         '<prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>\n'
         f'<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">{pairs}</item>\n'
     )
-    return _office._PROFILE_SETTINGS.replace("</oor:items>", extra + "</oor:items>")
+    return _office.PROFILE_SETTINGS.replace("</oor:items>", extra + "</oor:items>")
 
 
 def soffice_path(settings: DocumentSettings | None = None) -> str | None:
@@ -136,11 +136,11 @@ def convert_file(
             str(outdir),
             str(copy),
         ]
-        output = _office._run(command, workdir=workdir, path=str(source), timeout=timeout_s)
+        output = _office.run_soffice(command, workdir=workdir, path=str(source), timeout=timeout_s)
         produced = outdir / f"input.{extension}"
         if not produced.is_file() or produced.stat().st_size == 0:
             raise InvalidInputError(
-                "report.conversion_failed", path=str(source), reason=_office._failure_reason(output)
+                "report.conversion_failed", path=str(source), reason=_office.failure_reason(output)
             )
         result = out_dir / f"{source.stem}.{extension}"
         staging = out_dir / f".{result.name}.{os.getpid()}.tmp"
