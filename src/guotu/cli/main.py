@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from guotu.cli import area, audit, codes, db, jurisdictions, layers, overlay, plans
+from guotu.cli import maintain as maintain_cli
+from guotu.cli import projects as projects_cli
 from guotu.cli.app import app
 
 __all__ = ["app", "main"]
@@ -13,6 +15,8 @@ app.add_typer(layers.app, name="layer")
 app.add_typer(db.app, name="db")
 app.add_typer(jurisdictions.app, name="jurisdiction")
 app.add_typer(overlay.app, name="overlay")
+app.add_typer(maintain_cli.app, name="maintain")
+app.add_typer(projects_cli.app, name="projects")
 app.command("area")(area.area_command)
 app.add_typer(audit.app, name="audit")
 
