@@ -5,6 +5,9 @@ from __future__ import annotations
 from guotu.cli import area, audit, codes, db, jurisdictions, layers, overlay, plans
 from guotu.cli import maintain as maintain_cli
 from guotu.cli import projects as projects_cli
+from guotu.cli import supply as supply_cli
+from guotu.cli import indicators as indicators_cli
+from guotu.cli import plan_store as plan_store_cli
 from guotu.cli.app import app
 
 __all__ = ["app", "main"]
@@ -17,6 +20,9 @@ app.add_typer(jurisdictions.app, name="jurisdiction")
 app.add_typer(overlay.app, name="overlay")
 app.add_typer(maintain_cli.app, name="maintain")
 app.add_typer(projects_cli.app, name="projects")
+app.add_typer(supply_cli.app, name="supply")
+app.add_typer(indicators_cli.app, name="indicators")
+app.add_typer(plan_store_cli.app, name="plans")
 app.command("area")(area.area_command)
 app.add_typer(audit.app, name="audit")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Final
 
-from guotu.domain.findings import Finding
+from guotu.domain.findings import Finding, Severity
 
 __all__ = [
     "MEASURES",
@@ -136,6 +136,33 @@ class Figure:
             "text": self.text,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figure:
+        """Rebuild a figure from :meth:`to_dict` output (the inverse, exactly)."""
+        span = data.get("span") or (0, 0)
+        return cls(
+            id=str(data["id"]),
+            value=Decimal(str(data["value"])),
+            unit=str(data["unit"]),
+            measure=str(data["measure"]),
+            span=(int(span[0]), int(span[1])),
+            text=str(data.get("text", "")),
+            value_text=str(data.get("value_text", "")),
+            category=data.get("category"),
+            category_codes=tuple(data.get("category_codes") or ()),
+            housing=bool(data.get("housing", False)),
+            district=data.get("district"),
+            mode=data.get("mode"),
+            method=data.get("method"),
+            source=data.get("source"),
+            qualifier=data.get("qualifier"),
+            context=bool(data.get("context", False)),
+            equivalent_of=data.get("equivalent_of"),
+            share_of=data.get("share_of"),
+            in_table=bool(data.get("in_table", False)),
+            parcel=data.get("parcel"),
+        )
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -147,6 +174,11 @@ class Attachment:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
         return {"title": self.title, "present": self.present}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attachment:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(title=str(data["title"]), present=bool(data["present"]))
 
 
 @dataclass(frozen=True)
@@ -221,3 +253,42 @@ class SupplyPlan:
             "findings": [f.to_dict() for f in self.findings],
             "checks": [dict(c) for c in self.checks],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, text: str = "") -> SupplyPlan:
+        """Rebuild a plan from :meth:`to_dict` output.
+
+        ``to_dict`` does not carry the document text, so ``text`` (default empty)
+        supplies it; everything else round-trips exactly.
+        """
+        year = data.get("year")
+        return cls(
+            jurisdiction=data.get("jurisdiction"),
+            year=int(year) if year is not None else None,
+            status=data.get("status"),
+            figures=tuple(Figure.from_dict(f) for f in data.get("figures") or ()),
+            text=str(data.get("text", text)),
+            findings=tuple(_finding_from_dict(f) for f in data.get("findings") or ()),
+            scope=data.get("scope"),
+            title=data.get("title"),
+            document_number=data.get("document_number"),
+            issuer=data.get("issuer"),
+            date=data.get("date"),
+            guiding_categories=tuple(data.get("guiding_categories") or ()),
+            attachments=tuple(Attachment.from_dict(a) for a in data.get("attachments") or ()),
+            source=dict(data.get("source") or {}),
+            checks=tuple(dict(c) for c in data.get("checks") or ()),
+        )
+
+
+def _finding_from_dict(data: dict[str, Any]) -> Finding:
+    """Rebuild a :class:`Finding` from its ``to_dict`` form."""
+    return Finding(
+        rule=str(data["rule"]),
+        severity=Severity(data["severity"]),
+        message_zh=str(data.get("message_zh", "")),
+        message_en=str(data.get("message_en", "")),
+        evidence=dict(data.get("evidence") or {}),
+        figures=tuple(data.get("figures") or ()),
+        legal_source=str(data.get("legal_source", "")),
+    )
