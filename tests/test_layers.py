@@ -20,7 +20,7 @@ ALLOWED = {
     "io": {"domain", "geo"},
     "services": {"domain", "documents", "geo", "store", "io"},
     "reports": {"domain", "services"},
-    "cli": {"domain", "services", "reports"},
+    "cli": {"domain", "services", "reports", "scale"},
     "web": {"domain", "services", "reports"},
     # The distributed engine adapter: partitions are computed by guotu's own overlay engine.
     "scale": {"domain", "geo", "io", "services"},

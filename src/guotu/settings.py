@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DocumentSettings", "GeneralSettings"]
+__all__ = ["DocumentSettings", "GeneralSettings", "ScaleSettings"]
 
 
 class GeneralSettings(BaseSettings):
@@ -37,3 +37,13 @@ class DocumentSettings(BaseSettings):
     soffice: str | None = Field(
         default=None, description="Path of LibreOffice's soffice program (found on PATH when unset)."
     )
+
+
+class ScaleSettings(BaseSettings):
+    """The distributed engine (``guotu scale``): where the Dask scheduler is, or how to start a local one."""
+
+    model_config = SettingsConfigDict(env_prefix="GUOTU_SCALE_", env_file=".env", extra="ignore")
+
+    scheduler: str | None = Field(default=None, description="Dask scheduler address (tcp://host:8786); unset: local.")
+    workers: int = Field(default=2, ge=1, description="Worker processes of a LocalCluster (when no scheduler is set).")
+    memory_limit: str = Field(default="auto", description="Memory limit per local worker (e.g. 4GiB); auto: RAM/workers.")

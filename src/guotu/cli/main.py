@@ -8,6 +8,7 @@ from guotu.cli import projects as projects_cli
 from guotu.cli import supply as supply_cli
 from guotu.cli import indicators as indicators_cli
 from guotu.cli import plan_store as plan_store_cli
+from guotu.cli import scale as scale_cli
 from guotu.cli.app import app
 
 __all__ = ["app", "main"]
@@ -23,6 +24,7 @@ app.add_typer(projects_cli.app, name="projects")
 app.add_typer(supply_cli.app, name="supply")
 app.add_typer(indicators_cli.app, name="indicators")
 app.add_typer(plan_store_cli.app, name="plans")
+app.add_typer(scale_cli.app, name="scale")
 app.command("area")(area.area_command)
 app.add_typer(audit.app, name="audit")
 
