@@ -32,6 +32,7 @@ _LAZY = {
     "check_plan": "guotu.services.plans",
     "extract_plan": "guotu.services.plans",
     "read_plan": "guotu.services.plans",
+    "review_parcel": "guotu.services.review",
 }
 
 

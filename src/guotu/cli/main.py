@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from guotu.cli import area, audit, codes, db, jurisdictions, layers, overlay, plans
+from guotu.cli import review as review_cli
 from guotu.cli import maintain as maintain_cli
 from guotu.cli import projects as projects_cli
 from guotu.cli import supply as supply_cli
@@ -19,6 +20,7 @@ app.add_typer(layers.app, name="layer")
 app.add_typer(db.app, name="db")
 app.add_typer(jurisdictions.app, name="jurisdiction")
 app.add_typer(overlay.app, name="overlay")
+app.add_typer(review_cli.app, name="review")
 app.add_typer(maintain_cli.app, name="maintain")
 app.add_typer(projects_cli.app, name="projects")
 app.add_typer(supply_cli.app, name="supply")
