@@ -46,4 +46,4 @@ class ScaleSettings(BaseSettings):
 
     scheduler: str | None = Field(default=None, description="Dask scheduler address (tcp://host:8786); unset: local.")
     workers: int = Field(default=2, ge=1, description="Worker processes of a LocalCluster (when no scheduler is set).")
-    memory_limit: str = Field(default="auto", description="Memory limit per local worker (e.g. 4GiB); auto: RAM/workers.")
+    memory_limit: str = Field(default="auto", description="Memory limit per local worker (4GiB); auto: RAM/workers.")

@@ -80,9 +80,9 @@ def test_same_shapes_as_the_reference_encoder(boxes: list[tuple[int, int, int, i
     geoms = [affinity.rotate(shapely.box(x, y, x + w, y + h), a, use_radians=True) for x, y, w, h, a in boxes]
     props = [{"i": i} for i in range(len(geoms))]
     ours = {f["properties"]["i"]: _shape(f) for f in _decode(encode_polygon_layer("parcels", geoms, props))}
+    layer = [{"geometry": g.wkb, "properties": p} for g, p in zip(geoms, props, strict=True)]
     reference = mapbox_vector_tile.encode(
-        [{"name": "parcels", "features": [{"geometry": g.wkb, "properties": p} for g, p in zip(geoms, props)]}],
-        default_options={"y_coord_down": False},
+        [{"name": "parcels", "features": layer}], default_options={"y_coord_down": False}
     )
     theirs = {f["properties"]["i"]: _shape(f) for f in _decode(reference)}
     assert ours.keys() == theirs.keys()

@@ -145,7 +145,8 @@ def test_audited_writes_ok_with_the_work_and_failed_after_rollback(store: Store)
     record_denied(store, actor="public", action="review.save")
     ok, failed, denied = store.list_audit()
     assert (ok.outcome, ok.result) == ("ok", {"saved": True})
-    assert failed.outcome == "failed" and failed.result == {"error": "record.exists", "params": {"kind": "review", "key": "a"}}
+    assert failed.outcome == "failed"
+    assert failed.result == {"error": "record.exists", "params": {"kind": "review", "key": "a"}}
     assert denied.outcome == "denied"
     assert verify(store).ok
 

@@ -11,8 +11,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from guotu.catalogue import boundaries, classification, core, documents, geo, plans, vector
-from guotu.catalogue import maintenance, records, reports, review, scale, supervision, web
+from guotu.catalogue import (
+    boundaries,
+    classification,
+    core,
+    documents,
+    geo,
+    maintenance,
+    plans,
+    records,
+    reports,
+    review,
+    scale,
+    server,
+    supervision,
+    vector,
+    web,
+)
 
 __all__ = ["LANGUAGES", "MESSAGES", "message", "normalize_lang"]
 
@@ -21,7 +36,7 @@ LANGUAGES = ("zh", "en")
 MESSAGES: dict[str, tuple[str, str]] = {}
 for _part in (
     core, documents, plans, classification, geo, boundaries, vector,
-    records, reports, maintenance, review, supervision, web, scale,
+    records, reports, maintenance, review, supervision, web, scale, server,
 ):  # fmt: skip
     for _key, _texts in _part.MESSAGES.items():
         if _key in MESSAGES:

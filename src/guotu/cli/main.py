@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from guotu.cli import area, audit, codes, db, jurisdictions, layers, overlay, plans
-from guotu.cli import review as review_cli
-from guotu.cli import maintain as maintain_cli
-from guotu.cli import projects as projects_cli
-from guotu.cli import supply as supply_cli
 from guotu.cli import indicators as indicators_cli
+from guotu.cli import maintain as maintain_cli
 from guotu.cli import plan_store as plan_store_cli
+from guotu.cli import projects as projects_cli
+from guotu.cli import review as review_cli
 from guotu.cli import scale as scale_cli
+from guotu.cli import supply as supply_cli
+from guotu.cli import web as web_cli
 from guotu.cli.app import app
 
 __all__ = ["app", "main"]
@@ -29,6 +30,9 @@ app.add_typer(plan_store_cli.app, name="plans")
 app.add_typer(scale_cli.app, name="scale")
 app.command("area")(area.area_command)
 app.add_typer(audit.app, name="audit")
+app.add_typer(web_cli.users_app, name="users")
+app.command("serve")(web_cli.serve_command)
+app.command("demo")(web_cli.demo_command)
 
 
 def main() -> None:

@@ -216,7 +216,7 @@ def encode_polygon_layer(
     keys: dict[str, int] = {}
     values: dict[tuple[type, Any], int] = {}
     features: list[bytes] = []
-    for i in np.flatnonzero(has_geometry):
+    for i in (int(j) for j in np.flatnonzero(has_geometry)):
         tags: list[int] = []
         for key, value in properties[i].items():
             if value is None:

@@ -139,9 +139,7 @@ def convert_file(
         output = _office.run_soffice(command, workdir=workdir, path=str(source), timeout=timeout_s)
         produced = outdir / f"input.{extension}"
         if not produced.is_file() or produced.stat().st_size == 0:
-            raise InvalidInputError(
-                "report.conversion_failed", path=str(source), reason=_office.failure_reason(output)
-            )
+            raise InvalidInputError("report.conversion_failed", path=str(source), reason=_office.failure_reason(output))
         result = out_dir / f"{source.stem}.{extension}"
         staging = out_dir / f".{result.name}.{os.getpid()}.tmp"
         shutil.copyfile(produced, staging)
