@@ -230,10 +230,12 @@ def test_overloaded_app_answers_503_loses_no_write_and_recovers(
         body = {"subject": f"s{i}", "text": f"comment {i}"}
         return clients[i].post("/api/comments", json=body, headers={"X-CSRF-Token": tokens[i]})
 
-    with ThreadPoolExecutor(n) as pool:
-        replies = list(pool.map(post, range(n)))
-    for c in clients:
-        c.close()
+    try:
+        with ThreadPoolExecutor(n) as pool:
+            replies = list(pool.map(post, range(n)))
+    finally:
+        for c in clients:
+            c.close()
     statuses = [r.status_code for r in replies]
     assert set(statuses) <= {201, 503}, statuses
     ok = [r for r in replies if r.status_code == 201]

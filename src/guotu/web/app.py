@@ -4,8 +4,8 @@ Example
 -------
 >>> from guotu.web.app import create_app
 >>> app = create_app("sqlite:///:memory:")
->>> sorted(r.name for r in app.routes if getattr(r, "name", "") == "ogc_landing")
-['ogc_landing']
+>>> app.url_path_for("ogc_landing")
+'/ogc'
 """
 
 from __future__ import annotations

@@ -157,6 +157,7 @@ class OverloadMiddleware:
             await self.app(scope, receive, send)
             return
         if not await self._acquire():
+            await self._drain(receive)
             await self._reject(scope, send)
             return
         try:
@@ -221,6 +222,28 @@ class OverloadMiddleware:
 
     # ---------------------------------------------------------------- refusal
 
+    @staticmethod
+    async def _drain(receive: Receive) -> None:
+        """Read (and drop) a small request body before refusing.
+
+        Closing a connection whose request body is still unread makes the kernel
+        answer with a TCP reset, and the client may then see "connection reset"
+        instead of the 503. Bodies beyond ``_DRAIN_LIMIT`` bytes or slower than
+        ``_DRAIN_TIMEOUT`` seconds are not waited for (the connection closes anyway).
+        """
+        received = 0
+        try:
+            async with asyncio.timeout(_DRAIN_TIMEOUT):
+                while received <= _DRAIN_LIMIT:
+                    event = await receive()
+                    if event["type"] != "http.request":
+                        return
+                    received += len(event.get("body", b""))
+                    if not event.get("more_body", False):
+                        return
+        except TimeoutError:
+            return
+
     async def _reject(self, scope: Scope, send: Send) -> None:
         with self._lock:
             self.stats.rejected += 1
@@ -237,6 +260,11 @@ class OverloadMiddleware:
         await send({"type": "http.response.start", "status": 503, "headers": self._headers})
         body = b"" if scope.get("method") == "HEAD" else self._body
         await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+#: How much of a refused request's body is read before the 503, and for how long.
+_DRAIN_LIMIT: Final = 1 << 20
+_DRAIN_TIMEOUT: Final = 2.0
 
 
 def _wake(waiter: asyncio.Future[None]) -> None:
