@@ -120,6 +120,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.maintain.unit": ("单位", "Unit"),
     "ui.maintain.items": ("维护图斑", "Change items"),
     "ui.maintain.findings": ("检查结果", "Findings"),
+    "ui.maintain.status.draft": ("草稿", "draft"),
+    "ui.maintain.status.checked": ("已检查", "checked"),
+    "ui.maintain.status.approved": ("已批准", "approved"),
+    "ui.maintain.rule": ("规则", "Rule"),
+    "ui.maintain.title": ("名称", "Title"),
+    "ui.maintain.severity": ("级别", "Severity"),
+    "ui.maintain.message": ("说明", "Message"),
     "ui.maintain.written": ("已写出：{path}", "Written: {path}"),
     "ui.projects.imported": (
         "已导入 {count} 个项目（{linked} 个已关联图形）",

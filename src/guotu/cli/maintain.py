@@ -78,7 +78,8 @@ def _print_summary(changes: Any) -> None:
     console = out_console()
     console.print(f"{_t('ui.maintain.key')}: {changes.key}  {changes.title}")
     console.print(
-        f"{_t('ui.maintain.status')}: {changes.status.value}  {_t('ui.maintain.items')}: {len(changes.items)}"
+        f"{_t('ui.maintain.status')}: {_t('ui.maintain.status.' + changes.status.value)}"
+        f"  {_t('ui.maintain.items')}: {len(changes.items)}"
     )
     for kind, (name, version) in changes.layers.items():
         console.print(f"  {kind}: {name} v{version}")
@@ -107,10 +108,10 @@ def _stats_table(stats: Any) -> Table:
 def _findings_table(findings: Any) -> Table:
     table = Table(title=_t("ui.maintain.findings"))
     for column in ("rule", "severity", "message"):
-        table.add_column(column, overflow="fold")
+        table.add_column(_t(f"ui.maintain.{column}"), overflow="fold")
     en = current_lang() == "en"
     for f in findings:
-        table.add_row(f.rule, f.severity.value, f.message_en if en else f.message_zh)
+        table.add_row(f.rule, _t(f"ui.severity.{f.severity.value}"), f.message_en if en else f.message_zh)
     return table
 
 
@@ -362,9 +363,9 @@ def list_command(
     table = Table()
     for column in ("key", "status", "items"):
         table.add_column(_t(f"ui.maintain.{column}"))
-    table.add_column("title")
+    table.add_column(_t("ui.maintain.title"))
     for c in found:
-        table.add_row(c.key, c.status.value, str(len(c.items)), c.title)
+        table.add_row(c.key, _t("ui.maintain.status." + c.status.value), str(len(c.items)), c.title)
     out_console().print(table)
 
 
