@@ -543,7 +543,15 @@ def _polygonal(geom: Any) -> Any:
     if geom is None or geom.is_empty:
         return None
     if not geom.is_valid:
-        geom = shapely.make_valid(geom)
+        try:
+            geom = shapely.make_valid(geom)
+        except shapely.errors.GEOSException:
+            # Rounding to tile pixels can leave shapes GEOS cannot repair (a ring folded
+            # onto a line: "Overlay input is mixed-dimension"); the zero buffer can.
+            try:
+                geom = shapely.buffer(geom, 0)
+            except shapely.errors.GEOSException:
+                return None
     if geom.geom_type == "GeometryCollection":
         parts = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
         if not parts:
