@@ -28,6 +28,7 @@ import shapely
 
 from guotu.domain.findings import Finding, Severity
 from guotu.domain.jurisdiction_data import find_jurisdiction
+from guotu.domain.jurisdictions import Level
 from guotu.domain.layers import Control, LayerVersionInfo, layer_kind
 from guotu.domain.review import (
     Conclusion,
@@ -65,6 +66,7 @@ __all__ = [
     "approve_review",
     "get_review",
     "list_reviews",
+    "locate_district",
     "map_data",
     "rerun_review",
     "resolve_crs",
@@ -372,6 +374,10 @@ def review_parcel(
     source = _parcel_input(parcel, crs, parcel_id)
     check_parcel(source.geometry, source.crs)
     attributes = _attributes(attrs, source)
+    if attributes.district is None:
+        located = locate_district(store, source.geometry, source.crs)
+        if located is not None:
+            attributes = replace(attributes, district=located)
     summary = parcel_summary(source.geometry, source.crs, source.source)
     versions, why = _in_force(store, on, attributes.district, params)
     layers = _overlaps(store, source, summary.area_m2, versions, why, params)
@@ -390,6 +396,35 @@ def review_parcel(
     if not save:
         return review
     return _save(store, review, source, actor)
+
+
+#: Most specific first: the district of a parcel is the smallest unit whose boundary holds it.
+_LEVEL_RANK: Final = {Level.TOWNSHIP: 0, Level.ZONE: 1, Level.COUNTY: 2, Level.CITY: 3, Level.PROVINCE: 4}
+
+
+def locate_district(store: Store, geometry: Any, crs: int) -> str | None:
+    """Return the most specific jurisdiction whose stored boundary contains the parcel, or None.
+
+    A parcel drawn on the map or read from a file often comes without its district;
+    the review then takes it from the boundaries in the store (a point on the
+    parcel's surface, in the boundary's CRS), so that the layers' coverage and the
+    plan in force are those of the right district.
+    """
+    point = shapely.point_on_surface(geometry)
+    best: tuple[int, str] | None = None
+    for unit in store.list_jurisdictions():
+        found = store.jurisdiction_boundary(unit.code)
+        if found is None:
+            continue
+        wkb, boundary_crs = found
+        try:
+            here = to_crs(point, crs, boundary_crs)
+        except GuotuError:  # a boundary in a CRS the parcel cannot be compared with
+            continue
+        if shapely.contains(shapely.from_wkb(wkb), here):
+            rank = (_LEVEL_RANK.get(Level(unit.level), 9), unit.code)
+            best = rank if best is None or rank < best else best
+    return None if best is None else best[1]
 
 
 def _save(store: Store, review: Review, source: ParcelInput, actor: str) -> Review:
