@@ -83,6 +83,16 @@ def _print_summary(changes: Any) -> None:
     )
     for kind, (name, version) in changes.layers.items():
         console.print(f"  {kind}: {name} v{version}")
+    for name, version in changes.versions_after.items():  # after approval: the new versions
+        console.print(f"  {name} → v{version}")
+
+
+def _show(changes: Any, output_format: Format) -> None:
+    """Print a maintenance as JSON or as its summary lines."""
+    if output_format is Format.json:
+        emit_json(_summary(changes), None)
+    else:
+        _print_summary(changes)
 
 
 def _stats_table(stats: Any) -> Table:
@@ -139,10 +149,7 @@ def new_command(
             changes = svc.new_maintenance(
                 store, jurisdiction=jurisdiction, year=year, layers=layer, actor=_actor(), title=title, key=key
             )
-    if output_format is Format.json:
-        emit_json(_summary(changes), None)
-    else:
-        _print_summary(changes)
+    _show(changes, output_format)
 
 
 _WHLY = typer.Option(None, help="维护理由 code (WHLY) for polygons without one.")
@@ -192,10 +199,7 @@ def add_command(
             district_field=district_field,
             crs=crs,
         )
-    if output_format is Format.json:
-        emit_json(_summary(changes), None)
-    else:
-        _print_summary(changes)
+    _show(changes, output_format)
 
 
 @app.command("diff")
@@ -231,10 +235,7 @@ def diff_command(
             district_field=district_field,
             crs=crs,
         )
-    if output_format is Format.json:
-        emit_json(_summary(changes), None)
-    else:
-        _print_summary(changes)
+    _show(changes, output_format)
 
 
 @app.command("revise")
@@ -269,10 +270,7 @@ def revise_command(
         figures[name.strip()] = value.strip()
     with _store(db) as store:
         changes = svc.revise(store, key, actor=_actor(), remove=remove, update=update, boundary=figures or None)
-    if output_format is Format.json:
-        emit_json(_summary(changes), None)
-    else:
-        _print_summary(changes)
+    _show(changes, output_format)
 
 
 def _params(jurisdiction: str, expansion_limit: str | None, reserve_share_limit: str | None) -> Any:
@@ -392,12 +390,7 @@ def approve_command(
             actor=_actor(),
             expected_revision=expected_revision,
         )
-    if output_format is Format.json:
-        emit_json(_summary(changes), None)
-    else:
-        _print_summary(changes)
-        for name, version in changes.versions_after.items():
-            out_console().print(f"  {name} → v{version}")
+    _show(changes, output_format)
 
 
 @app.command("package")
